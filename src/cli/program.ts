@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { registerVersion } from './version.js';
+
+/** Builds the command tree. Each verb lives in its own file and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('sluice')
+    .description('Sluice: progressive delivery for Kubernetes (canary, blue/green, mirroring, header routes).')
+    .showHelpAfterError();
+  registerVersion(program);
+  return program;
+}
