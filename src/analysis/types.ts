@@ -1,0 +1,176 @@
+// Domain types of the analysis engine: what the API layer's parse step produces, what providers return, and the
+// Argo-compatible AnalysisRun status shape. Durations are milliseconds; timestamps are RFC 3339 strings.
+
+/** Phases at measurement, metric and run level (Argo's vocabulary). */
+export const AnalysisPhase = {
+  Pending: 'Pending',
+  Running: 'Running',
+  Successful: 'Successful',
+  Failed: 'Failed',
+  Inconclusive: 'Inconclusive',
+  Error: 'Error',
+} as const;
+export type AnalysisPhase = (typeof AnalysisPhase)[keyof typeof AnalysisPhase];
+
+/** A phase that can no longer change. */
+export function isCompletedPhase(phase: AnalysisPhase): boolean {
+  return phase !== AnalysisPhase.Pending && phase !== AnalysisPhase.Running;
+}
+
+/** Any value a JSON document can hold; web results and expression values are JSON values. */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export interface Header {
+  key: string;
+  value: string;
+}
+
+export interface SecretKeySelector {
+  name: string;
+  key: string;
+}
+
+/** Prometheus authentication as written in a template: credentials always come from Secrets. */
+export interface PrometheusAuthSpec {
+  bearerTokenSecretRef?: SecretKeySelector;
+  basic?: { username: string; passwordSecretRef: SecretKeySelector };
+}
+
+/** Credentials after the Secrets were read; only providers ever see these. */
+export type ResolvedAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
+
+export type ProviderSpec =
+  | {
+      kind: 'prometheus';
+      /** Absent: the controller's --prometheus-address default. */
+      address?: string;
+      query: string;
+      timeoutMs?: number;
+      headers?: Header[];
+      authentication?: PrometheusAuthSpec;
+    }
+  | {
+      kind: 'web';
+      url: string;
+      method: 'GET' | 'POST' | 'PUT';
+      headers: Header[];
+      body?: string;
+      jsonPath?: string;
+      timeoutMs?: number;
+    }
+  | { kind: 'job'; spec: Record<string, unknown> /* a batch/v1 JobSpec */ }
+  | { kind: 'judge'; config: Record<string, unknown> /* shape decided with the judge */ };
+
+export interface MetricSpec {
+  name: string;
+  /** Absent: measure once. */
+  intervalMs?: number;
+  initialDelayMs?: number;
+  /** Absent: 1 without an interval, else unlimited; 0 = unlimited (until the run is terminated). */
+  count?: number;
+  /** Expression over `result`. */
+  successCondition?: string;
+  failureCondition?: string;
+  /** Default 0; -1 disables the limit (Argo). */
+  failureLimit: number;
+  /** Default 0; -1 disables the limit. */
+  inconclusiveLimit: number;
+  /** Default 4. */
+  consecutiveErrorLimit: number;
+  /** Absent or 0: off. */
+  consecutiveSuccessLimit?: number;
+  dryRun: boolean;
+  /** Default 10; at least the last measurement is always kept. */
+  measurementRetention: number;
+  provider: ProviderSpec;
+}
+
+/** Where an argument's value comes from (exactly one key, as in Argo's YAML). */
+export type ArgValueFrom =
+  | { secretKeyRef: SecretKeySelector }
+  | { fieldRef: { fieldPath: string } }
+  | { podTemplateHashValue: 'Stable' | 'Latest' };
+
+export interface ArgSpec {
+  name: string;
+  value?: string;
+  valueFrom?: ArgValueFrom;
+}
+
+/** A provider spec with its arguments substituted and its credentials read: ready to measure. */
+export type RenderedQuery =
+  | {
+      kind: 'prometheus';
+      address: string;
+      query: string;
+      timeoutMs?: number;
+      headers: readonly Header[];
+      auth?: ResolvedAuth;
+    }
+  | {
+      kind: 'web';
+      url: string;
+      method: 'GET' | 'POST' | 'PUT';
+      headers: readonly Header[];
+      body?: string;
+      jsonPath?: string;
+      timeoutMs?: number;
+    };
+
+/** What a provider returns (DESIGN §4). A failed query is data, never an exception. */
+export type Measurement =
+  | { kind: 'value'; value: number | readonly number[] | JsonValue; at: string }
+  | { kind: 'noData'; at: string }
+  | { kind: 'error'; message: string; at: string };
+
+export interface MetricProvider {
+  readonly id: string;
+  measure(query: RenderedQuery, signal: AbortSignal): Promise<Measurement>;
+}
+
+// ---- AnalysisRun status (Argo-compatible names) ----
+
+export interface MeasurementStatus {
+  phase: AnalysisPhase;
+  value?: string;
+  startedAt: string;
+  finishedAt?: string;
+  message?: string;
+  /** Why it passed or failed, e.g. "result[0] = 0.71: failureCondition `result[0] < 0.95` is true". */
+  condition?: string;
+}
+
+export interface MetricResult {
+  name: string;
+  phase: AnalysisPhase;
+  dryRun?: boolean;
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+  consecutiveError: number;
+  consecutiveSuccess: number;
+  message?: string;
+  lastValue?: string;
+  condition?: string;
+  measurements: MeasurementStatus[];
+}
+
+export interface RunSummary {
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+}
+
+export interface AnalysisRunStatus {
+  phase: AnalysisPhase;
+  message?: string;
+  startedAt?: string;
+  completedAt?: string;
+  metricResults: MetricResult[];
+  runSummary: RunSummary;
+  dryRunSummary: RunSummary;
+}
