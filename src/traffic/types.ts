@@ -2,6 +2,7 @@
 // Routers are declarative: they receive the whole desired state, write each object at most once, and report back
 // what the mesh holds so the planner can verify it instead of trusting its own memory.
 import type { HeaderMatch, MirrorMatch, TrafficRouting } from '../api/domain.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 export interface HeaderRoute {
   /** A name from `trafficRouting.managedRoutes`; its position there decides precedence. */
@@ -44,9 +45,17 @@ export interface RouterCapabilities {
   headerRoutes: boolean;
 }
 
-/** What a router read back. `routes` is undefined when the object holds something the router cannot interpret. */
+/**
+ * What a router read back:
+ * - `observed`: the routes the object holds;
+ * - `drifted`: the object holds no consistent split (hand edits, stale subset hashes); applying the desired routes
+ *   repairs it, so the planner re-applies and does not count it as verified;
+ * - `missing`: the routing object does not exist; `invalid`: it cannot carry the split the spec asks for (a named
+ *   route is absent, stable and canary are one Service). Both are spec problems no write can fix.
+ */
 export type ObservedRoutes =
   | { kind: 'observed'; routes: DesiredRoutes }
+  | { kind: 'drifted'; message: string }
   | { kind: 'missing'; message: string }
   | { kind: 'invalid'; message: string };
 
@@ -64,15 +73,4 @@ export const STABLE_ONLY: DesiredRoutes = { canaryWeight: 0, headerRoutes: [], m
 /** Equality used for verification: what the mesh holds versus what was planned (key order does not matter). */
 export function sameRoutes(a: DesiredRoutes, b: DesiredRoutes): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
