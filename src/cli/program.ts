@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerLint } from './lint.js';
 import { registerVersion } from './version.js';
 
 /** Builds the command tree. Each verb lives in its own file and registers itself here. */
@@ -7,5 +8,6 @@ export function buildProgram(): Command {
     .description('Sluice: progressive delivery for Kubernetes (canary, blue/green, mirroring, header routes).')
     .showHelpAfterError();
   registerVersion(program);
+  registerLint(program);
   return program;
 }
