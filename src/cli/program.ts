@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerLint } from './lint.js';
+import { registerLocal } from './local.js';
 import { registerVersion } from './version.js';
 
 /** Builds the command tree. Each verb lives in its own file and registers itself here. */
@@ -9,5 +10,6 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerVersion(program);
   registerLint(program);
+  registerLocal(program);
   return program;
 }

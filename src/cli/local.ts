@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../embedded/index.js';
+import { loadSimProfile } from '../embedded/profile.js';
+
+interface LocalOptions {
+  port: string;
+  profile?: string;
+  kubeconfig: string;
+  controller: boolean;
+}
+
+/**
+ * Where the controller will be started in the same process (unless --no-controller). Returns a function that stops
+ * it. Not wired yet: the controller does not exist at this point.
+ */
+export async function startInProcessController(_cluster: EmbeddedCluster): Promise<() => Promise<void>> {
+  return async () => {};
+}
+
+export function registerLocal(program: Command): void {
+  program
+    .command('local')
+    .description(
+      'Run a local Kubernetes-compatible cluster with simulated workloads and mesh (for trying Rollouts without a cluster)',
+    )
+    .option('--port <port>', 'port of the API server on 127.0.0.1 (0 = any free port)', '0')
+    .option(
+      '--profile <file>',
+      'simulation profile (YAML): per-image readiness, crash loops, job results, error rates, latency',
+    )
+    .option('--kubeconfig <path>', 'where to write the kubeconfig for this cluster', './.sluice/kubeconfig')
+    .option(
+      '--no-controller',
+      'do not run the Sluice controller in this process (accepted; the controller is not started yet either way)',
+    )
+    .action(async (opts: LocalOptions) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port: must be a port number, got "${opts.port}"`);
+      const profile = opts.profile ? loadSimProfile(opts.profile) : undefined;
+      const cluster = await startEmbeddedCluster({ port, ...(profile ? { profile } : {}) });
+      const kubeconfig = resolve(opts.kubeconfig);
+      await cluster.writeKubeconfig(kubeconfig);
+      const stopController = opts.controller ? await startInProcessController(cluster) : async () => {};
+      process.stdout.write(`sluice local: ready — export KUBECONFIG=${kubeconfig}\n`);
+      await new Promise<void>((done) => {
+        const shutdown = (): void => {
+          process.off('SIGINT', shutdown);
+          process.off('SIGTERM', shutdown);
+          const force = setTimeout(() => process.exit(0), 1500);
+          force.unref();
+          void stopController()
+            .then(() => cluster.stop())
+            .finally(() => done());
+        };
+        process.on('SIGINT', shutdown);
+        process.on('SIGTERM', shutdown);
+      });
+    });
+}
