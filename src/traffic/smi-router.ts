@@ -27,7 +27,11 @@ export class SmiRouter implements TrafficRouter {
     const routing = smi(target);
     const split = await this.io.get(trafficSplitKind(routing.apiVersion), target.namespace, routing.trafficSplitName);
     if (!split) {
-      return { kind: 'missing', message: `TrafficSplit ${target.namespace}/${routing.trafficSplitName} not found` };
+      // Sluice owns the TrafficSplit and creates it on apply, so its absence is something a write repairs.
+      return {
+        kind: 'drifted',
+        message: `TrafficSplit ${target.namespace}/${routing.trafficSplitName} does not exist yet`,
+      };
     }
     return observeSmiRoutes(split, target);
   }
