@@ -58,7 +58,12 @@ export type ProviderSpec =
       jsonPath?: string;
       timeoutMs?: number;
     }
-  | { kind: 'job'; spec: Record<string, unknown> /* a batch/v1 JobSpec */ }
+  | {
+      kind: 'job';
+      /** Labels and annotations for the Job (Argo's `job.metadata`). */
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: Record<string, unknown> /* a batch/v1 JobSpec */;
+    }
   | { kind: 'judge'; config: Record<string, unknown> /* shape decided with the judge */ };
 
 export interface MetricSpec {
@@ -119,9 +124,26 @@ export type RenderedQuery =
 
 /** What a provider returns (DESIGN §4). A failed query is data, never an exception. */
 export type Measurement =
-  | { kind: 'value'; value: number | readonly number[] | JsonValue; at: string }
+  | {
+      kind: 'value';
+      value: number | readonly number[] | JsonValue;
+      at: string;
+      /** What the provider saw besides the value (e.g. why a Job failed); shown with the measurement. */
+      message?: string;
+    }
   | { kind: 'noData'; at: string }
   | { kind: 'error'; message: string; at: string };
+
+/**
+ * A measurement that takes longer than one reconcile (a Job still running): stored in status as a Running
+ * measurement with `startedAt` and no `finishedAt`, and asked about again on a later reconcile.
+ */
+export interface PendingMeasurement {
+  kind: 'pending';
+  message?: string;
+}
+
+export type ProviderOutcome = Measurement | PendingMeasurement;
 
 export interface MetricProvider {
   readonly id: string;

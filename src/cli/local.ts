@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../embedded/index.js';
 import { loadSimProfile } from '../embedded/profile.js';
+import { startController } from '../controller/controller.js';
+import { createLogger } from '../controller/log.js';
+import { KubeClient } from '../kube/kube-client.js';
+import { kubeConfigFromYaml } from '../kube/kube-config.js';
 
 interface LocalOptions {
   port: string;
@@ -11,11 +15,14 @@ interface LocalOptions {
 }
 
 /**
- * Where the controller will be started in the same process (unless --no-controller). Returns a function that stops
- * it. Not wired yet: the controller does not exist at this point.
+ * Runs the controller in this process against the embedded cluster, over HTTP like any other cluster, so what a
+ * user tries locally is the same code path as production. Returns a function that stops it.
  */
-export async function startInProcessController(_cluster: EmbeddedCluster): Promise<() => Promise<void>> {
-  return async () => {};
+export async function startInProcessController(cluster: EmbeddedCluster): Promise<() => Promise<void>> {
+  const logger = createLogger({ level: 'warn', fields: { component: 'controller' } });
+  const client = new KubeClient(kubeConfigFromYaml(cluster.kubeconfigYaml()));
+  const controller = await startController({ client, logger, metricsAddress: false });
+  return () => controller.stop();
 }
 
 export function registerLocal(program: Command): void {
@@ -32,7 +39,7 @@ export function registerLocal(program: Command): void {
     .option('--kubeconfig <path>', 'where to write the kubeconfig for this cluster', './.sluice/kubeconfig')
     .option(
       '--no-controller',
-      'do not run the Sluice controller in this process (accepted; the controller is not started yet either way)',
+      'do not run the Sluice controller in this process (run `sluice controller` against the kubeconfig instead)',
     )
     .action(async (opts: LocalOptions) => {
       const port = Number(opts.port);

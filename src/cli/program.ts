@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerController } from './controller.js';
 import { registerLint } from './lint.js';
 import { registerLocal } from './local.js';
 import { registerVersion } from './version.js';
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerVersion(program);
   registerLint(program);
+  registerController(program);
   registerLocal(program);
   return program;
 }

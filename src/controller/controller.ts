@@ -1,0 +1,223 @@
+// The running controller: watch caches feed a keyed work queue; workers reconcile Rollouts while this process
+// leads. Caches stay warm on standbys so a new leader starts from synced caches, not from a cold list.
+import { systemClock, type Clock } from '../clock.js';
+import type { TrafficRoutingSpec } from '../api/domain.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { ResourceTypes, type ResourceType } from '../kube/resource-types.js';
+import { createRouter } from '../traffic/create-router.js';
+import { AnalysisRunReconciler, analysisRunKeysFor } from './analysis-reconciler.js';
+import { ControllerCaches } from './caches.js';
+import { kubeEventRecorder } from './event-recorder.js';
+import { startHealthServer, type HealthServer } from './health-server.js';
+import { kubeRouterIo } from './kube-router-io.js';
+import { LeaderElector } from './leader-election.js';
+import { silentLogger, type Logger } from './log.js';
+import { ControllerMetrics } from './metrics.js';
+import { RolloutReconciler, rolloutKey } from './rollout-reconciler.js';
+import { systemScheduler, type Scheduler } from './scheduler.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface LeaderElectionOptions {
+  /** Namespace of the Lease. */
+  namespace: string;
+  name?: string;
+  identity?: string;
+  leaseDurationMs?: number;
+}
+
+export interface ControllerOptions {
+  client: KubeClient;
+  /** Reconcile Rollouts in one namespace only; omit for all. */
+  namespace?: string | undefined;
+  clock?: Clock;
+  scheduler?: Scheduler;
+  logger?: Logger;
+  workers?: number;
+  metrics?: ControllerMetrics;
+  /** Serve /metrics, /healthz and /readyz here (`:8090`, `127.0.0.1:0`); false for none. */
+  metricsAddress?: string | false;
+  /** Only the holder of the Lease reconciles; false runs unconditionally (one replica). */
+  leaderElection?: LeaderElectionOptions | false;
+  /** Prometheus used by metrics whose provider omits `address` (`--prometheus-address`). */
+  prometheusAddress?: string;
+}
+
+export interface RunningController {
+  readonly caches: ControllerCaches;
+  readonly metrics: ControllerMetrics;
+  readonly healthUrl: string | undefined;
+  isLeader(): boolean;
+  /** Resolves when the queue has nothing to do right now (tests). */
+  whenIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_LEASE_NAME = 'sluice-controller';
+
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? systemScheduler(clock);
+  const log = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? new ControllerMetrics();
+  const { client } = options;
+
+  let queue: WorkQueue | undefined;
+  const enqueue = (key: string): void => queue?.add(key);
+  let analysisQueue: WorkQueue | undefined;
+
+  const caches = new ControllerCaches({
+    client,
+    namespace: options.namespace,
+    scheduler,
+    logger: log,
+    onChange: (type, obj) => {
+      for (const key of analysisRunKeysFor(type, obj)) analysisQueue?.add(key);
+      if (type === ResourceTypes.job) return;
+      for (const key of rolloutKeysFor(caches, type, obj)) enqueue(key);
+    },
+  });
+
+  const reconciler = new RolloutReconciler({
+    client,
+    caches,
+    clock,
+    events: kubeEventRecorder(client, clock, log),
+    log,
+    routerFor: (routing: TrafficRoutingSpec) => createRouter(routing.router, kubeRouterIo(client, caches)),
+    onStatus: (key, status) =>
+      metrics.setRollout(key, { phase: status.phase, canaryWeight: status.canary?.weights?.canary.weight }),
+  });
+
+  const analysisReconciler = new AnalysisRunReconciler({
+    client,
+    caches,
+    clock,
+    log: log.child({ component: 'analysis' }),
+    prometheusAddress: options.prometheusAddress,
+  });
+
+  let stopping = false;
+  const startReconciling = async (signal: AbortSignal): Promise<void> => {
+    await caches.waitForSync(signal);
+    if (signal.aborted || stopping) return;
+    const q = new WorkQueue({ scheduler });
+    queue = q;
+    metrics.trackQueue('rollouts', () => q.length);
+    q.start(
+      async (key, abort) => {
+        try {
+          return await reconciler.reconcile(key, abort);
+        } catch (err) {
+          log.warn('reconcile failed', { rollout: key, error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+      },
+      { workers: options.workers ?? 4, onProcessed: metrics.observeProcessed },
+    );
+    for (const rollout of caches.ensure(ResourceTypes.rollout).list()) {
+      q.add(rolloutKey(rollout.metadata?.namespace ?? '', rollout.metadata?.name ?? ''));
+    }
+    const aq = new WorkQueue({ scheduler });
+    analysisQueue = aq;
+    metrics.trackQueue('analysisruns', () => aq.length);
+    aq.start(
+      async (key, abort) => {
+        try {
+          return await analysisReconciler.reconcile(key, abort);
+        } catch (err) {
+          log.warn('analysis reconcile failed', { run: key, error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+      },
+      { workers: options.workers ?? 4 },
+    );
+    for (const run of caches.ensure(ResourceTypes.analysisRun).list()) {
+      for (const key of analysisRunKeysFor(ResourceTypes.analysisRun, run)) aq.add(key);
+    }
+    log.info('reconciling', { namespace: options.namespace ?? '(all)', caches: caches.describe() });
+  };
+  const stopReconciling = async (): Promise<void> => {
+    const q = queue;
+    const aq = analysisQueue;
+    queue = undefined;
+    analysisQueue = undefined;
+    await Promise.all([q?.shutDown(), aq?.shutDown()]);
+  };
+
+  let elector: LeaderElector | undefined;
+  let running: AbortController | undefined;
+  if (options.leaderElection) {
+    const le = options.leaderElection;
+    elector = new LeaderElector({
+      client,
+      namespace: le.namespace,
+      name: le.name ?? DEFAULT_LEASE_NAME,
+      identity: le.identity,
+      leaseDurationMs: le.leaseDurationMs,
+      scheduler,
+      logger: log,
+      onStartedLeading: (signal) => {
+        metrics.setLeader(true);
+        log.info('became leader');
+        return startReconciling(signal);
+      },
+      onStoppedLeading: async () => {
+        metrics.setLeader(false);
+        log.info('stopped leading');
+        await stopReconciling();
+      },
+    });
+    elector.start();
+  } else {
+    running = new AbortController();
+    metrics.setLeader(true);
+    void startReconciling(running.signal).catch((err: unknown) => {
+      if (!stopping) log.error('controller failed to start', { error: String(err) });
+    });
+  }
+
+  let health: HealthServer | undefined;
+  if (options.metricsAddress !== false) {
+    health = await startHealthServer({
+      address: options.metricsAddress,
+      metrics,
+      logger: log,
+      isReady: () => {
+        if (!caches.synced) return { ok: false, reason: 'caches not synced' };
+        return true;
+      },
+    });
+  }
+
+  return {
+    caches,
+    metrics,
+    healthUrl: health?.url,
+    isLeader: () => (elector ? elector.isLeader : true),
+    whenIdle: async () => {
+      await Promise.all([queue?.whenIdle(), analysisQueue?.whenIdle()]);
+    },
+    async stop() {
+      stopping = true;
+      running?.abort();
+      if (elector) await elector.stop();
+      await stopReconciling();
+      await caches.stop();
+      await health?.stop();
+    },
+  };
+}
+
+/** Which Rollouts an object change concerns: itself, its owner, or those in its namespace that may reference it. */
+function rolloutKeysFor(caches: ControllerCaches, type: ResourceType, obj: KubeObject): string[] {
+  const namespace = obj.metadata?.namespace ?? '';
+  if (type === ResourceTypes.rollout) return [rolloutKey(namespace, obj.metadata?.name ?? '')];
+  const owner = obj.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Rollout');
+  if (owner) return [rolloutKey(namespace, owner.name)];
+  if (type === ResourceTypes.replicaSet || type === ResourceTypes.analysisRun) return [];
+  // Services, routing objects, templates, Deployments: few per namespace, so a scan of the namespace's Rollouts is
+  // cheaper than keeping a reverse index of every reference.
+  const rollouts = caches.ensure(ResourceTypes.rollout).list(type.namespaced ? namespace : undefined);
+  return rollouts.map((r) => rolloutKey(r.metadata?.namespace ?? '', r.metadata?.name ?? ''));
+}

@@ -1,0 +1,135 @@
+// Applies a plan's actions in order. Each action is idempotent (create tolerates AlreadyExists, patches state the
+// end result), so a reconcile cut short at any line is simply repeated. The executor decides nothing.
+import type { PodTemplate, Rollout } from '../api/domain.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../api/domain.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { KubeError } from '../kube/kube-error.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { ResourceTypes } from '../kube/resource-types.js';
+import type { Action } from '../strategy/actions.js';
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../strategy/snapshot.js';
+import type { RouteTarget, TrafficRouter } from '../traffic/types.js';
+import { assertNever } from '../util/assert-never.js';
+import { buildAnalysisRun, type AnalysisRunInputs } from './analysis-run-factory.js';
+import type { ControllerCaches } from './caches.js';
+import { replicaSetObject } from './child-objects.js';
+import type { EventRecorder } from './event-recorder.js';
+
+export interface ExecutionContext {
+  client: KubeClient;
+  caches: ControllerCaches;
+  events: EventRecorder;
+  rollout: Rollout;
+  template: PodTemplate;
+  router?: { router: TrafficRouter; target: RouteTarget } | undefined;
+  analysis: AnalysisRunInputs;
+}
+
+export interface ExecutionResult {
+  /** Some action wrote routing objects: the plan should be recomputed against what the mesh now holds. */
+  routesWritten: boolean;
+  /** Some action other than an event changed the cluster. */
+  wrote: boolean;
+}
+
+export async function executeActions(ctx: ExecutionContext, actions: readonly Action[]): Promise<ExecutionResult> {
+  const result: ExecutionResult = { routesWritten: false, wrote: false };
+  for (const action of actions) {
+    if (action.kind === 'emitEvent') {
+      await ctx.events.emit(ctx.rollout, action.type, action.reason, action.message);
+      continue;
+    }
+    const changed = await execute(ctx, action);
+    if (changed) {
+      result.wrote = true;
+      if (action.kind === 'setRoutes') result.routesWritten = true;
+    }
+  }
+  return result;
+}
+
+async function execute(ctx: ExecutionContext, action: Exclude<Action, { kind: 'emitEvent' }>): Promise<boolean> {
+  const { client, caches, rollout } = ctx;
+  const namespace = rollout.metadata.namespace;
+  switch (action.kind) {
+    case 'createReplicaSet': {
+      const rs = replicaSetObject(rollout, ctx.template, action.hash, action.replicas, action.revision);
+      await createOrAdopt(ctx, ResourceTypes.replicaSet, rs);
+      return true;
+    }
+    case 'scaleReplicaSet': {
+      const annotations: Record<string, string | null> = {};
+      if (action.scaleDownAt !== undefined) annotations[SCALE_DOWN_DEADLINE_ANNOTATION] = action.scaleDownAt;
+      const body: Record<string, unknown> = { spec: { replicas: action.replicas } };
+      if (Object.keys(annotations).length > 0) body.metadata = { annotations };
+      const written = await client.patch(ResourceTypes.replicaSet, namespace, action.name, { type: 'merge', body });
+      caches.recordWrite(ResourceTypes.replicaSet, written);
+      return true;
+    }
+    case 'deleteReplicaSet': {
+      try {
+        await client.delete(ResourceTypes.replicaSet, namespace, action.name, { propagationPolicy: 'Background' });
+      } catch (err) {
+        if (!(err instanceof KubeError && err.class === 'notFound')) throw err;
+      }
+      caches.recordDelete(ResourceTypes.replicaSet, namespace, action.name);
+      return true;
+    }
+    case 'pointService': {
+      const service = caches.get(ResourceTypes.service, namespace, action.service) as
+        { spec?: { selector?: Record<string, string> } } | undefined;
+      if (service?.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] === action.hash) return false;
+      const body = { spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: action.hash } } };
+      const written = await client.patch(ResourceTypes.service, namespace, action.service, { type: 'merge', body });
+      caches.recordWrite(ResourceTypes.service, written);
+      return true;
+    }
+    case 'setRoutes': {
+      if (!ctx.router) throw new Error(`rollout ${namespace}/${rollout.metadata.name} has no traffic router`);
+      const { changed } = await ctx.router.router.apply(ctx.router.target, action.desired);
+      return changed;
+    }
+    case 'startAnalysisRun': {
+      const run = buildAnalysisRun(ctx.analysis, rollout, action);
+      await createOrAdopt(ctx, ResourceTypes.analysisRun, run);
+      return true;
+    }
+    case 'terminateAnalysisRun': {
+      try {
+        const body = { spec: { terminate: true } };
+        const written = await client.patch(ResourceTypes.analysisRun, namespace, action.name, { type: 'merge', body });
+        caches.recordWrite(ResourceTypes.analysisRun, written);
+      } catch (err) {
+        if (!(err instanceof KubeError && err.class === 'notFound')) throw err;
+      }
+      return true;
+    }
+    default:
+      return assertNever(action, 'action');
+  }
+}
+
+/** Create, or adopt an existing object of the same name owned by this rollout (a restart mid-reconcile). */
+async function createOrAdopt(
+  ctx: ExecutionContext,
+  type: typeof ResourceTypes.replicaSet | typeof ResourceTypes.analysisRun,
+  obj: KubeObject,
+): Promise<void> {
+  try {
+    const written = await ctx.client.create(type, obj);
+    ctx.caches.recordWrite(type, written);
+  } catch (err) {
+    if (!(err instanceof KubeError && err.class === 'alreadyExists')) throw err;
+    const existing = await ctx.client.get(type, obj.metadata?.namespace, obj.metadata?.name ?? '');
+    const owner = existing.metadata?.ownerReferences?.find((o) => o.controller);
+    if (owner?.uid !== ctx.rollout.metadata.uid) {
+      throw new KubeError({
+        class: 'alreadyExists',
+        code: 409,
+        reason: 'AlreadyExists',
+        message: `${type.kind} ${obj.metadata?.namespace}/${obj.metadata?.name} exists and is not owned by this rollout`,
+      });
+    }
+    ctx.caches.recordWrite(type, existing);
+  }
+}

@@ -1,0 +1,129 @@
+// One reconcile of one Rollout: observe (caches) → plan (pure) → execute (idempotent actions) → one status write.
+// After actions that changed the cluster the plan is recomputed against what the server answered — that is how a
+// routing write is verified within the same reconcile — but the status is still written once, at the end.
+import type { Clock } from '../clock.js';
+import type { Rollout, RolloutStatus, TrafficRoutingSpec } from '../api/domain.js';
+import { parseRollout } from '../api/index.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { ResourceTypes } from '../kube/resource-types.js';
+import { CONDITION, withCondition } from '../strategy/conditions.js';
+import { plan } from '../strategy/plan.js';
+import type { TrafficRouter } from '../traffic/types.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import type { ReconcileResult } from './work-queue.js';
+import type { ControllerCaches } from './caches.js';
+import type { EventRecorder } from './event-recorder.js';
+import type { Logger } from './log.js';
+import { executeActions } from './rollout-executor.js';
+import { buildSnapshot } from './rollout-snapshot.js';
+
+/** Enough rounds for "write routes, then see them verified, then take the next step"; more would hide a loop. */
+const MAX_PLAN_ROUNDS = 3;
+
+export interface RolloutReconcilerDeps {
+  client: KubeClient;
+  caches: ControllerCaches;
+  clock: Clock;
+  events: EventRecorder;
+  log: Logger;
+  routerFor: (routing: TrafficRoutingSpec) => TrafficRouter;
+  /** Called after each reconcile with the status that was (or would have been) written. */
+  onStatus?: (key: string, status: RolloutStatus) => void;
+}
+
+export function rolloutKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export class RolloutReconciler {
+  private readonly deps: RolloutReconcilerDeps;
+
+  constructor(deps: RolloutReconcilerDeps) {
+    this.deps = deps;
+  }
+
+  async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult> {
+    const { caches, clock } = this.deps;
+    const [namespace = '', name = ''] = key.split('/');
+    const wire = caches.get(ResourceTypes.rollout, namespace, name);
+    if (!wire || wire.metadata?.deletionTimestamp) return;
+
+    const parsed = parseRollout(wire);
+    if (!parsed.ok) {
+      const message = parsed.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      await this.writeInvalidSpec(wire, message);
+      return;
+    }
+
+    let rollout: Rollout = parsed.value;
+    let requeueAfterMs: number | undefined;
+    for (let round = 0; round < MAX_PLAN_ROUNDS && !signal.aborted; round++) {
+      const { snapshot, routed } = await buildSnapshot(rollout, caches, this.deps.routerFor);
+      const result = plan(snapshot, clock.now());
+      const stableHash = rollout.status.stableRS;
+      const executed = await executeActions(
+        {
+          client: this.deps.client,
+          caches,
+          events: this.deps.events,
+          rollout,
+          template: snapshot.template,
+          router: routed,
+          analysis: {
+            template: (templateName, clusterScope) =>
+              clusterScope
+                ? caches.get(ResourceTypes.clusterAnalysisTemplate, undefined, templateName)
+                : caches.get(ResourceTypes.analysisTemplate, namespace, templateName),
+            stableHash,
+            latestHash: snapshot.desiredHash,
+          },
+        },
+        result.actions,
+      );
+      // The next round plans from the status this round decided, so transitions (and their events) happen once.
+      rollout = { ...rollout, status: result.status };
+      requeueAfterMs = result.requeueAfterMs;
+      if (!executed.wrote) break;
+    }
+
+    if (signal.aborted) return;
+    await this.writeStatus(wire, rollout.status);
+    this.deps.onStatus?.(key, rollout.status);
+    return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  }
+
+  /** The one status write: skipped when nothing changed; a concurrent change (409) means "look again now". */
+  private async writeStatus(wire: KubeObject, status: RolloutStatus): Promise<void> {
+    const current = (wire as { status?: unknown }).status ?? {};
+    if (canonicalJson(current) === canonicalJson(status)) return;
+    // A 409 (the CLI or a GitOps sync changed the Rollout since it was read) propagates: the queue retries at once
+    // with a short backoff, and the next reconcile plans from the new state instead of overwriting it.
+    const written = await this.deps.client.replaceStatus(ResourceTypes.rollout, { ...wire, status } as KubeObject);
+    this.deps.caches.recordWrite(ResourceTypes.rollout, written);
+  }
+
+  /** A spec that does not parse gets an InvalidSpec condition, an event once, and nothing else. */
+  private async writeInvalidSpec(wire: KubeObject, message: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const current = ((wire as { status?: RolloutStatus }).status ?? {}) as RolloutStatus;
+    const already = current.conditions?.find((c) => c.type === CONDITION.invalidSpec && c.status === 'True');
+    const status: RolloutStatus = {
+      ...current,
+      phase: 'Degraded',
+      message: `InvalidSpec: ${message}`,
+      observedGeneration: wire.metadata?.generation ?? 0,
+      conditions: withCondition(
+        current.conditions ?? [],
+        { type: CONDITION.invalidSpec, status: 'True', reason: CONDITION.invalidSpec, message },
+        now,
+      ),
+    };
+    if (already?.message !== message) {
+      const meta = wire.metadata ?? {};
+      const pseudo = { metadata: { name: meta.name ?? '', namespace: meta.namespace ?? '', uid: meta.uid } } as Rollout;
+      await this.deps.events.emit(pseudo, 'Warning', 'InvalidSpec', message);
+    }
+    await this.writeStatus(wire, status);
+  }
+}
