@@ -29,12 +29,13 @@ export function registerLocal(program: Command): void {
   program
     .command('local')
     .description(
-      'Run a local Kubernetes-compatible cluster with simulated workloads and mesh (for trying Rollouts without a cluster)',
+      'Run a local Kubernetes-compatible cluster with simulated workloads and mesh (for trying Rollouts without a cluster); ' +
+        'the mesh serves Istio/Linkerd/Envoy metrics at /metrics on the same address',
     )
     .option('--port <port>', 'port of the API server on 127.0.0.1 (0 = any free port)', '0')
     .option(
       '--profile <file>',
-      'simulation profile (YAML): per-image readiness, crash loops, job results, error rates, latency',
+      'simulation profile (YAML): per-image readiness, crash loops, job results, error rates, latency; traffic rate and request mix',
     )
     .option('--kubeconfig <path>', 'where to write the kubeconfig for this cluster', './.sluice/kubeconfig')
     .option(

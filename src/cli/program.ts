@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerController } from './controller.js';
 import { registerLint } from './lint.js';
 import { registerLocal } from './local.js';
+import { registerRolloutVerbs } from './rollout-verbs.js';
 import { registerVersion } from './version.js';
 
 /** Builds the command tree. Each verb lives in its own file and registers itself here. */
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerLint(program);
   registerController(program);
   registerLocal(program);
+  registerRolloutVerbs(program);
   return program;
 }

@@ -13,6 +13,7 @@ import { WatchHub } from './api/watch-hub.js';
 import { crdDirExists, readCrdFiles } from './crd-files.js';
 import { Faults } from './faults.js';
 import { embeddedKubeconfig } from './kubeconfig.js';
+import { MeshRuntime } from './mesh-runtime.js';
 import { defaultSimProfile, type SimProfile } from './profile.js';
 import { RequestLog, type RequestRecord } from './request-log.js';
 import { createSimApi } from './sim-api.js';
@@ -26,6 +27,8 @@ export type { RequestRecord } from './request-log.js';
 export { Faults, type ErrorRateRule, type FaultVerb, type FaultCode, type FaultState } from './faults.js';
 export { ObjectStore, type StoreEvent, type StoreListener } from './store.js';
 export { WorkloadSim } from './sim/workload-sim.js';
+export { MeshRuntime, DEFAULT_MESH_TICK_MS, type MeshRuntimeOptions } from './mesh-runtime.js';
+export type { MeshCount, MeshRequest, RouteResolution, UnroutableCount } from './mesh/index.js';
 export type { KubeObject, ObjectMeta, OwnerReference } from './types.js';
 
 export interface EmbeddedClusterOptions {
@@ -41,6 +44,10 @@ export interface EmbeddedClusterOptions {
   watchHistory?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 1 s). */
   bookmarkIntervalMs?: number;
+  /** false: no simulated mesh traffic and no /metrics (default: on). */
+  mesh?: boolean;
+  /** Interval of the mesh's traffic generator (default 250 ms). */
+  meshTickMs?: number;
 }
 
 export interface EmbeddedCluster {
@@ -52,6 +59,8 @@ export interface EmbeddedCluster {
   readonly store: ObjectStore;
   readonly faults: Faults;
   readonly sim: WorkloadSim;
+  /** The simulated data plane (traffic through the routing objects, counters, GET /metrics); undefined if `mesh: false`. */
+  readonly mesh: MeshRuntime | undefined;
   requestLog(): readonly RequestRecord[];
   /** Serves extra HTTP routes under a path prefix beside the API (e.g. the mesh simulator's /metrics); no faults apply. */
   route(prefix: string, handler: RouteHandler): void;
@@ -116,6 +125,16 @@ export async function startEmbeddedCluster(opts: EmbeddedClusterOptions = {}): P
   const extraRoutes = new Map<string, RouteHandler>();
   let address = '127.0.0.1:0';
   extraRoutes.set('/sim/v1', createSimApi({ sim, faults, log }));
+  const mesh =
+    opts.mesh === false
+      ? undefined
+      : new MeshRuntime({
+          store,
+          profile: () => sim.getProfile(),
+          clock,
+          ...(opts.meshTickMs !== undefined ? { tickMs: opts.meshTickMs } : {}),
+        });
+  if (mesh) extraRoutes.set('/metrics', mesh.metricsRoute);
   const server: Server = createServer(
     createApiListener({ ops, hub, faults, log, now: () => clock.now(), address: () => address, extraRoutes }),
   );
@@ -128,6 +147,7 @@ export async function startEmbeddedCluster(opts: EmbeddedClusterOptions = {}): P
   address = `127.0.0.1:${port}`;
   const url = `http://${address}`;
   sim.start();
+  mesh?.start();
 
   let stopped: Promise<void> | undefined;
   return {
@@ -135,6 +155,7 @@ export async function startEmbeddedCluster(opts: EmbeddedClusterOptions = {}): P
     store,
     faults,
     sim,
+    mesh,
     kubeconfigYaml: () => embeddedKubeconfig(url),
     async writeKubeconfig(path: string) {
       await mkdir(dirname(path), { recursive: true });
@@ -147,6 +168,7 @@ export async function startEmbeddedCluster(opts: EmbeddedClusterOptions = {}): P
     installCrd,
     stop() {
       stopped ??= (async () => {
+        mesh?.stop();
         sim.stop();
         faults.resume();
         stopDropListener();

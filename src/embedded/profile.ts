@@ -32,11 +32,28 @@ const imageSchema = z.strictObject({
   latencyMs: latency.optional(),
 });
 
+// One kind of request the mesh's traffic generator sends; `share`s are relative weights within the mix.
+const requestClassSchema = z.strictObject({
+  share: z.number().positive(),
+  path: z.string().startsWith('/', 'must start with "/"').optional(),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET')
+    .optional(),
+  headers: z.record(z.string().min(1), z.string()).optional(),
+});
+
 const profileSchema = z.strictObject({
   defaults: imageSchema.optional(),
   readyAfter: duration.optional(),
   images: z.record(z.string(), imageSchema).optional(),
-  traffic: z.strictObject({ rps: z.number().nonnegative().optional(), seed: z.number().int().optional() }).optional(),
+  traffic: z
+    .strictObject({
+      rps: z.number().nonnegative().optional(),
+      seed: z.number().int().optional(),
+      requestMix: z.array(requestClassSchema).min(1).optional(),
+    })
+    .optional(),
 });
 
 export interface LatencyProfile {
@@ -55,10 +72,18 @@ export interface ImageBehaviour {
   latencyMs: LatencyProfile;
 }
 
+/** A kind of request the simulated mesh sends to every traffic root (default: all `GET /`). */
+export interface TrafficRequestClass {
+  share: number;
+  path?: string;
+  method?: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
 export interface SimProfile {
   defaults: ImageBehaviour;
   images: Readonly<Record<string, Partial<ImageBehaviour>>>;
-  traffic: { rps: number; seed: number };
+  traffic: { rps: number; seed: number; requestMix?: readonly TrafficRequestClass[] };
 }
 
 export const defaultImageBehaviour: ImageBehaviour = {
@@ -86,6 +111,15 @@ function resolveImage(raw: z.infer<typeof imageSchema>): Partial<ImageBehaviour>
     ...(raw.jobResult !== undefined ? { jobResult: raw.jobResult } : {}),
     ...(raw.errorRate !== undefined ? { errorRate: raw.errorRate } : {}),
     ...(raw.latencyMs !== undefined ? { latencyMs: raw.latencyMs } : {}),
+  };
+}
+
+function resolveRequestClass(raw: z.infer<typeof requestClassSchema>): TrafficRequestClass {
+  return {
+    share: raw.share,
+    ...(raw.path !== undefined ? { path: raw.path } : {}),
+    ...(raw.method !== undefined ? { method: raw.method.toUpperCase() } : {}),
+    ...(raw.headers !== undefined ? { headers: raw.headers } : {}),
   };
 }
 
@@ -125,6 +159,7 @@ export function parseSimProfile(input: unknown, source = 'profile'): SimProfile 
     traffic: {
       rps: p.traffic?.rps ?? defaultSimProfile.traffic.rps,
       seed: p.traffic?.seed ?? defaultSimProfile.traffic.seed,
+      ...(p.traffic?.requestMix ? { requestMix: p.traffic.requestMix.map(resolveRequestClass) } : {}),
     },
   };
 }

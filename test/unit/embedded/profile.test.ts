@@ -30,4 +30,30 @@ describe('simulation profile', () => {
     expect(() => parseSimProfile({ images: { web: { jobResult: 'maybe' } } })).toThrow(/images\.web\.jobResult/);
     expect(() => parseSimProfile({ imagez: {} })).toThrow(/imagez/);
   });
+
+  it('reads the request mix of the mesh traffic generator', () => {
+    const p = parseSimProfile({
+      traffic: {
+        requestMix: [
+          { share: 1, headers: { 'x-canary': 'true' } },
+          { share: 3, method: 'post', path: '/api/orders' },
+        ],
+      },
+    });
+    expect(p.traffic).toEqual({
+      rps: 10,
+      seed: 1,
+      requestMix: [
+        { share: 1, headers: { 'x-canary': 'true' } },
+        { share: 3, method: 'POST', path: '/api/orders' },
+      ],
+    });
+    expect(() => parseSimProfile({ traffic: { requestMix: [{ share: 0 }] } })).toThrow(
+      /traffic\.requestMix\[0\]\.share/,
+    );
+    expect(() => parseSimProfile({ traffic: { requestMix: [{ share: 1, path: 'api' }] } })).toThrow(
+      /traffic\.requestMix\[0\]\.path: must start with "\/"/,
+    );
+    expect(() => parseSimProfile({ traffic: { requestMix: [] } })).toThrow(/traffic\.requestMix/);
+  });
 });
