@@ -11,8 +11,16 @@ export function isTerminal(phase: AnalysisPhase): boolean {
   return TERMINAL_PHASES.has(phase);
 }
 
-/** `<rollout>-<hash>-<revision>-<stepIndex>` for step runs, `…-bg` for the background run. */
-export function analysisRunBaseName(rollout: string, hash: string, revision: number, slot: number | 'bg'): string {
+/**
+ * `<rollout>-<hash>-<revision>-<stepIndex>` for step runs, `…-bg` for the background run, `…-pre` / `…-post` for
+ * blue/green's pre- and post-promotion runs.
+ */
+export function analysisRunBaseName(
+  rollout: string,
+  hash: string,
+  revision: number,
+  slot: number | 'bg' | 'pre' | 'post',
+): string {
   return `${rollout}-${hash}-${revision}-${slot}`;
 }
 

@@ -1,8 +1,9 @@
 // The planner's entry point: plan(snapshot, now) → what to do now and the status to write. Pure: the same snapshot
 // and time always give the same plan, so a reconcile can be repeated or cut short at any point.
-import type { BlueGreenStrategy, RolloutStatus } from '../api/domain.js';
+import type { RolloutStatus } from '../api/domain.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Plan } from './actions.js';
+import { planBlueGreen } from './blue-green.js';
 import { planCanary } from './canary.js';
 import { canonicalStatus } from './canary-finish.js';
 import { transitionEvents } from './events.js';
@@ -14,8 +15,6 @@ export type { Action, ActionKind, EventAction, EventType, Plan } from './actions
 /** How often a rollout with a broken spec is looked at again (references may be fixed without a spec change). */
 export const INVALID_SPEC_RECHECK_MS = 20_000;
 
-export const BLUE_GREEN_NOT_IMPLEMENTED = 'blueGreen is not implemented yet';
-
 export function plan(snapshot: Snapshot, now: Date): Plan {
   if (snapshot.invalidSpec !== undefined) return invalidSpecPlan(snapshot, snapshot.invalidSpec, now);
   const strategy = snapshot.rollout.spec.strategy;
@@ -23,7 +22,7 @@ export function plan(snapshot: Snapshot, now: Date): Plan {
     case 'canary':
       return planCanary(snapshot, strategy, now);
     case 'blueGreen':
-      return planBlueGreenNotImplemented(snapshot, strategy, now);
+      return planBlueGreen(snapshot, strategy, now);
     default:
       return assertNever(strategy, 'strategy');
   }
@@ -39,9 +38,4 @@ function invalidSpecPlan(snapshot: Snapshot, message: string, now: Date): Plan {
   };
   const status = canonicalStatus(summarize(base, { verdict: { kind: 'invalidSpec', message }, minAvailable: 0 }, now));
   return { actions: transitionEvents(previous, status), status, requeueAfterMs: INVALID_SPEC_RECHECK_MS };
-}
-
-// Blue/green is planned in a later issue; until then such a rollout is reported, never half-handled.
-function planBlueGreenNotImplemented(snapshot: Snapshot, _strategy: BlueGreenStrategy, now: Date): Plan {
-  return invalidSpecPlan(snapshot, BLUE_GREEN_NOT_IMPLEMENTED, now);
 }

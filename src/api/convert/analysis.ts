@@ -177,6 +177,13 @@ function providerToDomain(wire: MetricWire['provider']): ProviderSpec {
       ...(w.timeoutSeconds !== undefined ? { timeoutMs: w.timeoutSeconds * 1000 } : {}),
     };
   }
-  if (wire.job) return { kind: 'job', spec: structuredClone(wire.job.spec) };
+  if (wire.job) {
+    const metadata = wire.job.metadata;
+    return {
+      kind: 'job',
+      ...(metadata && (metadata.labels || metadata.annotations) ? { metadata: structuredClone(metadata) } : {}),
+      spec: structuredClone(wire.job.spec),
+    };
+  }
   return { kind: 'judge', config: structuredClone(wire.judge ?? {}) };
 }

@@ -7,14 +7,24 @@ import { podMetadataToDomain } from './canary.js';
 import { rolloutAnalysisToDomain, toMirrorMatch } from './rollout-analysis.js';
 import { trafficRoutingToDomain } from './traffic-routing.js';
 
+/**
+ * The managed route that carries blue/green's mirror. It is added to `trafficRouting.managedRoutes` here (users do
+ * not list it) because routers only write and read back routes listed there.
+ */
+export const BLUE_GREEN_MIRROR_ROUTE = 'sluice-bluegreen-mirror';
+
 export function blueGreenToDomain(wire: BlueGreenStrategyWire, ctx: StrategyContext): BlueGreenStrategy {
   const { path, sink } = ctx;
   if (wire.previewService !== undefined && wire.previewService === wire.activeService) {
     sink.error([...path, 'previewService'], 'previewService and activeService must be different Services');
   }
-  const trafficRouting = wire.trafficRouting
+  const routing = wire.trafficRouting
     ? trafficRoutingToDomain(wire.trafficRouting, [...path, 'trafficRouting'], ctx.rolloutName, sink)
     : undefined;
+  const trafficRouting =
+    routing && wire.mirror && !routing.managedRoutes.includes(BLUE_GREEN_MIRROR_ROUTE)
+      ? { ...routing, managedRoutes: [...routing.managedRoutes, BLUE_GREEN_MIRROR_ROUTE] }
+      : routing;
   if (trafficRouting && wire.previewService === undefined) {
     sink.error(
       [...path, 'previewService'],

@@ -1,7 +1,7 @@
 // AnalysisTemplate / ClusterAnalysisTemplate / AnalysisRun as users (and the controller) write them.
 import { z } from 'zod';
 import { ANALYSIS_PHASES, API_GROUP_VERSION } from '../domain.js';
-import { duration, exactlyOneOf, freeObject, nonEmptyString, objectMetaWire } from './common.js';
+import { duration, exactlyOneOf, freeObject, nonEmptyString, objectMetaWire, podMetadataWire } from './common.js';
 import { argNameWire, dryRunWire, measurementRetentionWire } from './rollout-analysis.js';
 
 const secretKeyRefWire = z.strictObject({ name: nonEmptyString(), key: nonEmptyString() });
@@ -62,7 +62,7 @@ export const providerWire = z
   .strictObject({
     prometheus: prometheusProviderWire.optional(),
     web: webProviderWire.optional(),
-    job: z.strictObject({ spec: freeObject() }).optional(),
+    job: z.strictObject({ metadata: podMetadataWire.optional(), spec: freeObject() }).optional(),
     judge: freeObject().optional(),
   })
   .superRefine(exactlyOneOf(['prometheus', 'web', 'job', 'judge'], 'provider'));

@@ -222,7 +222,10 @@ describe('parseRollout: realistic objects', () => {
       scaleDownDelayMs: 45_000,
       abortScaleDownDelayMs: 30_000,
       mirror: { percentage: 20, match: [{ path: { kind: 'prefix', value: '/' }, headers: {} }] },
-      trafficRouting: { router: { kind: 'istio', virtualService: { name: 'web', routes: [] } }, managedRoutes: [] },
+      trafficRouting: {
+        router: { kind: 'istio', virtualService: { name: 'web', routes: [] } },
+        managedRoutes: ['sluice-bluegreen-mirror'],
+      },
       previewMetadata: { labels: { role: 'preview' }, annotations: { note: 'x' } },
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlueGreenStrategy, CanaryStep } from '../../../src/api/domain.js';
-import { BLUE_GREEN_NOT_IMPLEMENTED, plan } from '../../../src/strategy/plan.js';
+import { plan } from '../../../src/strategy/plan.js';
 import {
   at,
   healthyStatus,
@@ -119,7 +119,7 @@ describe('invalid spec', () => {
     expect(p.status.phase).toBe('Progressing');
   });
 
-  it('blueGreen is reported as not implemented yet', () => {
+  it('blueGreen is dispatched to the blue/green planner (first deploy goes straight to active)', () => {
     const blueGreen: BlueGreenStrategy = {
       kind: 'blueGreen',
       activeService: 'web',
@@ -129,9 +129,11 @@ describe('invalid spec', () => {
     };
     const r = rollout(routedStrategy([]));
     const p = plan(snapshotOf({ ...r, spec: { ...r.spec, strategy: blueGreen } }, 'v1', []), T0);
-    expect(p.status.phase).toBe('Degraded');
-    expect(p.status.message).toBe(`InvalidSpec: ${BLUE_GREEN_NOT_IMPLEMENTED}`);
-    expect(ofKind(p, 'createReplicaSet')).toEqual([]);
+    expect(p.status.phase).toBe('Progressing');
+    expect(ofKind(p, 'createReplicaSet')).toEqual([
+      { kind: 'createReplicaSet', hash: 'v1', replicas: 10, revision: 1 },
+    ]);
+    expect(ofKind(p, 'pointService')).toEqual([{ kind: 'pointService', service: 'web', hash: 'v1' }]);
   });
 });
 
