@@ -31,7 +31,10 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
 
 /** `app=web,tier in (a,b)`: the string form used by status.selector (the scale subresource) and kubectl. */
 export function selectorToString(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  // Keys sorted: the string lands in Rollout status, which must not change when only map order does.
+  const parts = Object.entries(selector.matchLabels ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => `${key}=${value}`);
   for (const expression of selector.matchExpressions ?? []) {
     const values = (expression.values ?? []).join(',');
     switch (expression.operator) {

@@ -16,7 +16,7 @@ import { silentLogger, type Logger } from './log.js';
 import { ControllerMetrics } from './metrics.js';
 import { RolloutReconciler, rolloutKey } from './rollout-reconciler.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
-import { WorkQueue } from './work-queue.js';
+import { WorkQueue, type ReconcileResult } from './work-queue.js';
 
 export interface LeaderElectionOptions {
   /** Namespace of the Lease. */
@@ -98,43 +98,47 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
 
   let stopping = false;
-  const startReconciling = async (signal: AbortSignal): Promise<void> => {
-    await caches.waitForSync(signal);
-    if (signal.aborted || stopping) return;
+  /** A queue whose failures are logged (and retried with backoff by the queue), seeded with every cached key. */
+  const startQueue = (
+    name: string,
+    reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>,
+    initialKeys: readonly string[],
+  ): WorkQueue => {
     const q = new WorkQueue({ scheduler });
-    queue = q;
-    metrics.trackQueue('rollouts', () => q.length);
+    metrics.trackQueue(name, () => q.length);
     q.start(
       async (key, abort) => {
         try {
-          return await reconciler.reconcile(key, abort);
+          return await reconcile(key, abort);
         } catch (err) {
-          log.warn('reconcile failed', { rollout: key, error: err instanceof Error ? err.message : String(err) });
+          log.warn('reconcile failed', { queue: name, key, error: err instanceof Error ? err.message : String(err) });
           throw err;
         }
       },
       { workers: options.workers ?? 4, onProcessed: metrics.observeProcessed },
     );
-    for (const rollout of caches.ensure(ResourceTypes.rollout).list()) {
-      q.add(rolloutKey(rollout.metadata?.namespace ?? '', rollout.metadata?.name ?? ''));
-    }
-    const aq = new WorkQueue({ scheduler });
-    analysisQueue = aq;
-    metrics.trackQueue('analysisruns', () => aq.length);
-    aq.start(
-      async (key, abort) => {
-        try {
-          return await analysisReconciler.reconcile(key, abort);
-        } catch (err) {
-          log.warn('analysis reconcile failed', { run: key, error: err instanceof Error ? err.message : String(err) });
-          throw err;
-        }
-      },
-      { workers: options.workers ?? 4 },
+    for (const key of initialKeys) q.add(key);
+    return q;
+  };
+  const startReconciling = async (signal: AbortSignal): Promise<void> => {
+    await caches.waitForSync(signal);
+    if (signal.aborted || stopping) return;
+    queue = startQueue(
+      'rollouts',
+      (key, abort) => reconciler.reconcile(key, abort),
+      caches
+        .ensure(ResourceTypes.rollout)
+        .list()
+        .map((r) => rolloutKey(r.metadata?.namespace ?? '', r.metadata?.name ?? '')),
     );
-    for (const run of caches.ensure(ResourceTypes.analysisRun).list()) {
-      for (const key of analysisRunKeysFor(ResourceTypes.analysisRun, run)) aq.add(key);
-    }
+    analysisQueue = startQueue(
+      'analysisruns',
+      (key, abort) => analysisReconciler.reconcile(key, abort),
+      caches
+        .ensure(ResourceTypes.analysisRun)
+        .list()
+        .flatMap((run) => analysisRunKeysFor(ResourceTypes.analysisRun, run)),
+    );
     log.info('reconciling', { namespace: options.namespace ?? '(all)', caches: caches.describe() });
   };
   const stopReconciling = async (): Promise<void> => {

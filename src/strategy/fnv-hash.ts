@@ -1,6 +1,7 @@
 // A small, stable, non-cryptographic hash. The planner must stay free of node: imports, and the step hash only has
 // to notice that the step list changed, not resist an attacker.
 import type { CanaryStep } from '../api/domain.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -18,15 +19,4 @@ export function fnv1a(text: string): string {
 /** `status.currentStepHash`: changes whenever the step list changes (key order inside a step does not matter). */
 export function stepsHash(steps: readonly CanaryStep[]): string {
   return fnv1a(canonicalJson(steps));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,5 +1,5 @@
 // Phase, message, conditions and counts: the summary every reader (CLI, dashboard, Argo CD health checks) relies on.
-import type { LabelSelector, RolloutPhase, RolloutStatus } from '../api/domain.js';
+import type { RolloutPhase, RolloutStatus } from '../api/domain.js';
 import { assertNever } from '../util/assert-never.js';
 import { CONDITION, findCondition, withCondition, withoutCondition, type ConditionValue } from './conditions.js';
 import type { ReplicaSetView } from './snapshot.js';
@@ -180,29 +180,5 @@ export function replicaCounts(replicaSets: readonly ReplicaSetView[], desiredHas
   return counts;
 }
 
-/** The label-selector string the scale subresource publishes for an HPA, with keys sorted for a stable status. */
-export function selectorString(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels ?? {})
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => `${key}=${value}`);
-  for (const expression of selector.matchExpressions ?? []) {
-    const values = (expression.values ?? []).join(',');
-    switch (expression.operator) {
-      case 'In':
-        parts.push(`${expression.key} in (${values})`);
-        break;
-      case 'NotIn':
-        parts.push(`${expression.key} notin (${values})`);
-        break;
-      case 'Exists':
-        parts.push(expression.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${expression.key}`);
-        break;
-      default:
-        assertNever(expression.operator, 'selector operator');
-    }
-  }
-  return parts.join(',');
-}
+/** The label-selector string the scale subresource publishes for an HPA (one implementation, in src/api). */
+export { selectorToString as selectorString } from '../api/label-selector.js';
