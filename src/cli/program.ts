@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerController } from './controller.js';
+import { registerDemo } from './demo.js';
 import { registerLint } from './lint.js';
 import { registerLocal } from './local.js';
 import { registerRolloutVerbs } from './rollout-verbs.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerLint(program);
   registerController(program);
   registerLocal(program);
+  registerDemo(program);
   registerRolloutVerbs(program);
   return program;
 }

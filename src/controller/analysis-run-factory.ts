@@ -3,6 +3,7 @@
 // filled in; Secret references stay references, resolved only when measuring, so no secret lands in a run.
 import type { AnalysisArg, Rollout, RolloutAnalysis } from '../api/domain.js';
 import { API_GROUP_VERSION } from '../api/domain.js';
+import { readFieldPath } from '../analysis/args.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { Action } from '../strategy/actions.js';
 import { ownerReference } from './child-objects.js';
@@ -69,21 +70,14 @@ function resolveKnownArg(arg: AnalysisArg, inputs: AnalysisRunInputs, rollout: R
     const hash = from.podTemplateHashValue === 'Stable' ? inputs.stableHash : inputs.latestHash;
     return { name: arg.name, value: hash ?? inputs.latestHash };
   }
-  if (from?.fieldRef) return { name: arg.name, value: fieldOf(rollout, from.fieldRef.fieldPath) };
+  if (from?.fieldRef) {
+    const read = readFieldPath(rollout, from.fieldRef.fieldPath);
+    if (!read.ok)
+      throw new AnalysisReferenceError(`arg "${arg.name}": fieldRef "${from.fieldRef.fieldPath}": ${read.error}`);
+    return { name: arg.name, value: read.value };
+  }
   if (from?.secretKeyRef) return { name: arg.name, valueFrom: { secretKeyRef: from.secretKeyRef } };
   return arg.value === undefined ? { name: arg.name } : { name: arg.name, value: arg.value };
-}
-
-/** `metadata.name`, `metadata.labels['app']`, `spec.replicas`: the paths Argo's fieldRef accepts. */
-function fieldOf(rollout: Rollout, path: string): string {
-  const parts = path.match(/[^.[\]'"]+/g) ?? [];
-  let value: unknown = rollout;
-  for (const part of parts)
-    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-  if (value === undefined || value === null || typeof value === 'object') {
-    throw new AnalysisReferenceError(`fieldRef "${path}" does not name a value on the Rollout`);
-  }
-  return String(value);
 }
 
 function dryRunAndRetention(analysis: RolloutAnalysis): Record<string, unknown> {

@@ -3,6 +3,7 @@
 // Broken references become `invalidSpec`, which the planner turns into a condition and nothing else.
 import type { AnalysisPhase, PodTemplate, Rollout, RolloutAnalysis, TrafficRoutingSpec } from '../api/domain.js';
 import { ANALYSIS_PHASES, POD_TEMPLATE_HASH_LABEL } from '../api/domain.js';
+import { readFieldPath } from '../analysis/args.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { ResourceTypes } from '../kube/resource-types.js';
 import {
@@ -53,6 +54,11 @@ export async function buildSnapshot(
       problems.push(`Service "${service}" not found`);
   }
   for (const analysis of referencedAnalyses(rollout)) {
+    for (const arg of analysis.args) {
+      const fieldPath = arg.valueFrom?.fieldRef?.fieldPath;
+      const read = fieldPath === undefined ? undefined : readFieldPath(rollout, fieldPath);
+      if (read && !read.ok) problems.push(`analysis arg "${arg.name}": fieldRef "${fieldPath}": ${read.error}`);
+    }
     for (const ref of analysis.templates) {
       const type = ref.clusterScope ? ResourceTypes.clusterAnalysisTemplate : ResourceTypes.analysisTemplate;
       if (!caches.get(type, ref.clusterScope ? undefined : namespace, ref.templateName)) {

@@ -20,15 +20,20 @@ function sameRef(a: ObjectRef | undefined, b: ObjectRef | undefined): boolean {
   return a !== undefined && b !== undefined && a.namespace === b.namespace && a.name === b.name;
 }
 
-/** The oldest VirtualService that lists the request's host (`gateways` is not consulted). */
+/**
+ * The oldest VirtualService that lists the request's host (`gateways` is not consulted). A host naming a Service is
+ * read in the VirtualService's namespace (`web` there is not `web` elsewhere); other hosts compare as written.
+ */
 export function findVirtualService(world: MeshWorld, request: NormalizedRequest): Json | undefined {
   const target = serviceForHost(request.host, request.namespace);
   return world.virtualServices.find((vs) => {
     const namespace = metaOf(vs).namespace;
     const hosts = (specOf(vs)['hosts'] as unknown[] | undefined) ?? [];
-    return hosts.some(
-      (h) => typeof h === 'string' && (h === request.host || sameRef(serviceForHost(h, namespace), target)),
-    );
+    return hosts.some((h) => {
+      if (typeof h !== 'string') return false;
+      const service = serviceForHost(h, namespace);
+      return service === undefined ? h === request.host : sameRef(service, target);
+    });
   });
 }
 

@@ -63,6 +63,24 @@ describe('Istio match conditions', () => {
   });
 });
 
+describe("VirtualService hosts are read in the VirtualService's namespace", () => {
+  const vs = virtualService([weightedRoute(0)]);
+
+  test('a short host does not capture a same-named host of another namespace', () => {
+    expect(resolveRoute(world([vs]), { namespace: 'other', host: 'web' })).toMatchObject({
+      kind: 'unroutable',
+      via: 'none',
+    });
+  });
+
+  test('a qualified host from another namespace reaches the VirtualService', () => {
+    expect(resolveRoute(world([vs]), { namespace: 'other', host: 'web.shop' })).toMatchObject({
+      kind: 'routed',
+      via: 'istio',
+    });
+  });
+});
+
 describe('Gateway API match precedence', () => {
   const route = httpRoute([
     { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'web-stable', port: 80 }] },
