@@ -288,6 +288,8 @@ export interface RolloutStatus {
   };
   /** When progress was last made (for progressDeadlineSeconds; paused time is excluded by resetting it on resume). */
   lastProgressTime?: string;
+  /** The spec.restartAt whose restart finished: every pod created before it has been replaced. */
+  restartedAt?: string;
 }
 
 export interface ObjectMeta {

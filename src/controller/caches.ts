@@ -5,6 +5,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { describeType, ResourceTypes, type ResourceType } from '../kube/resource-types.js';
 import type { Logger } from './log.js';
 import { byOwnerUid } from './object-store.js';
+import { owningReplicaSet, POD_CACHE_LABEL_SELECTOR } from './pod-views.js';
 import type { Scheduler } from './scheduler.js';
 import { WatchCache, type WatchCacheHandlers } from './watch-cache.js';
 
@@ -28,7 +29,11 @@ const CORE_TYPES = [
   ResourceTypes.analysisRun,
   ResourceTypes.analysisTemplate,
   ResourceTypes.deployment,
+  ResourceTypes.pod,
 ] as const;
+
+/** Narrower watches where a kind is numerous: only pods that ReplicaSets created (spec.restartAt, pod metadata). */
+const LABEL_SELECTORS: ReadonlyMap<ResourceType, string> = new Map([[ResourceTypes.pod, POD_CACHE_LABEL_SELECTOR]]);
 
 export class ControllerCaches {
   private readonly options: CachesOptions;
@@ -50,11 +55,19 @@ export class ControllerCaches {
         client: this.options.client,
         type,
         namespace: type.namespaced ? this.options.namespace : undefined,
+        labelSelector: LABEL_SELECTORS.get(type),
         indexers: { [OWNER_INDEX]: byOwnerUid },
         scheduler: this.options.scheduler,
         logger: this.options.logger,
       });
-      const notify = (obj: KubeObject): void => this.options.onChange(type, obj);
+      // A pod change concerns the Rollout owning its ReplicaSet: reported as a change of that ReplicaSet.
+      const notify =
+        type === ResourceTypes.pod
+          ? (obj: KubeObject): void => {
+              const rs = owningReplicaSet(this, obj);
+              if (rs !== undefined) this.options.onChange(ResourceTypes.replicaSet, rs);
+            }
+          : (obj: KubeObject): void => this.options.onChange(type, obj);
       const handlers: WatchCacheHandlers<KubeObject> = {
         onAdd: notify,
         onUpdate: (_old, obj) => notify(obj),

@@ -104,6 +104,35 @@ async function execute(ctx: ExecutionContext, action: Exclude<Action, { kind: 'e
       }
       return true;
     }
+    case 'deletePod': {
+      try {
+        await client.delete(ResourceTypes.pod, namespace, action.name);
+      } catch (err) {
+        if (!(err instanceof KubeError && err.class === 'notFound')) throw err;
+      }
+      caches.recordDelete(ResourceTypes.pod, namespace, action.name);
+      return true;
+    }
+    case 'patchPodMetadata': {
+      try {
+        const body = { metadata: action.patch };
+        const written = await client.patch(ResourceTypes.pod, namespace, action.name, { type: 'merge', body });
+        caches.recordWrite(ResourceTypes.pod, written);
+      } catch (err) {
+        // Gone since the snapshot: its replacement is created from the (patched) template.
+        if (!(err instanceof KubeError && err.class === 'notFound')) throw err;
+      }
+      return true;
+    }
+    case 'patchPodTemplateMetadata': {
+      const body = { spec: { template: { metadata: action.patch } } };
+      const written = await client.patch(ResourceTypes.replicaSet, namespace, action.replicaSet, {
+        type: 'merge',
+        body,
+      });
+      caches.recordWrite(ResourceTypes.replicaSet, written);
+      return true;
+    }
     default:
       return assertNever(action, 'action');
   }

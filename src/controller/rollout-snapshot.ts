@@ -19,6 +19,7 @@ import type { RouteTarget, TrafficRouter } from '../traffic/types.js';
 import { POD_HASH_LABEL, ROLE_LABEL, STEP_INDEX_LABEL } from './analysis-run-factory.js';
 import type { ControllerCaches } from './caches.js';
 import { podTemplateHash } from './pod-template-hash.js';
+import { podsOfReplicaSet } from './pod-views.js';
 
 export interface RoutedRollout {
   router: TrafficRouter;
@@ -41,7 +42,9 @@ export async function buildSnapshot(
 
   const template = resolveTemplate(rollout, caches, problems);
   const desiredHash = podTemplateHash(template);
-  const replicaSets = caches.owned(ResourceTypes.replicaSet, uid).map(replicaSetView);
+  const replicaSets = caches
+    .owned(ResourceTypes.replicaSet, uid)
+    .map((rs) => ({ ...replicaSetView(rs), pods: podsOfReplicaSet(caches, rs.metadata?.uid) }));
   const analysisRuns = caches.owned(ResourceTypes.analysisRun, uid).flatMap(analysisRunView);
 
   const strategy = rollout.spec.strategy;

@@ -35,7 +35,18 @@ export type Action =
       podHash: string;
     }
   | { kind: 'terminateAnalysisRun'; name: string }
+  /** spec.restartAt: the owning ReplicaSet replaces the pod. */
+  | { kind: 'deletePod'; name: string }
+  /** Ephemeral metadata on a running pod: a value sets the key, null removes it; keys not named are left alone. */
+  | { kind: 'patchPodMetadata'; name: string; patch: MetadataPatch }
+  /** The same on a ReplicaSet's pod template, so that pods it creates later carry the role's metadata too. */
+  | { kind: 'patchPodTemplateMetadata'; replicaSet: string; patch: MetadataPatch }
   | EventAction;
+
+export interface MetadataPatch {
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+}
 
 export type ActionKind = Action['kind'];
 

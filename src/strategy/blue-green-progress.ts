@@ -24,6 +24,13 @@ import { collectGarbage, nextRevision } from './canary-common.js';
 import { finishPlan } from './canary-finish.js';
 import { event } from './events.js';
 import { PlanBuilder } from './plan-builder.js';
+import type { WindowStatus } from './promotion-window.js';
+import {
+  keepWindowStartTime,
+  OUTSIDE_PROMOTION_WINDOW,
+  pausedMessage,
+  withoutWindowCondition,
+} from './promotion-window-gate.js';
 import type { AnalysisRunRole, ReplicaSetView } from './snapshot.js';
 import type { Verdict } from './status.js';
 import type { RouteVerification } from './weights.js';
@@ -39,6 +46,7 @@ interface Progress {
   builder: PlanBuilder;
   /** Unfinished runs the rollout still wants (every other one is stopped). */
   wantedRuns: Set<string>;
+  window: WindowStatus;
 }
 
 interface Stage {
@@ -55,11 +63,18 @@ interface Stage {
 
 type GateResult = 'passed' | 'waiting' | 'blocked';
 
-export function planBlueGreenInProgress(ctx: BlueGreenContext, stable: ReplicaSetView, now: Date): Plan {
+export function planBlueGreenInProgress(
+  ctx: BlueGreenContext,
+  stable: ReplicaSetView,
+  now: Date,
+  window: WindowStatus,
+): Plan {
   const { snapshot, strategy, rollout, previous, desiredHash, replicas, routed } = ctx;
   const next = snapshot.replicaSets.find((rs) => rs.hash === desiredHash);
   const revision = next?.revision ?? nextRevision(snapshot.replicaSets);
   const state = initialBlueGreenState(ctx);
+  // The window hold is decided afresh by the pause gate below.
+  state.pauseConditions = withoutWindowCondition(state.pauseConditions);
   const builder = new PlanBuilder(now);
   if (state.newRevision && previous.currentPodHash !== undefined && previous.currentPodHash !== stable.hash) {
     builder.emit(
@@ -82,6 +97,7 @@ export function planBlueGreenInProgress(ctx: BlueGreenContext, stable: ReplicaSe
     hold: rollout.spec.paused || (routed && snapshot.routes?.kind !== 'observed'),
     builder,
     wantedRuns: new Set(),
+    window,
   };
   const wasSwitched = state.switched;
   let stage = wasSwitched ? undefined : previewStage(progress);
@@ -115,7 +131,7 @@ export function planBlueGreenInProgress(ctx: BlueGreenContext, stable: ReplicaSe
   const status = withBlueGreenStatus(
     {
       ...blueGreenBaseStatus(ctx),
-      pauseConditions: state.pauseConditions,
+      pauseConditions: keepWindowStartTime(state.pauseConditions, previous.pauseConditions),
       controllerPause: state.controllerPause,
       abort: false,
       abortedAt: undefined,
@@ -130,7 +146,7 @@ export function planBlueGreenInProgress(ctx: BlueGreenContext, stable: ReplicaSe
       : rollout.spec.paused
         ? { kind: 'paused', message: 'manually paused' }
         : state.pauseConditions.length > 0
-          ? { kind: 'paused', message: state.pauseConditions.map((c) => c.reason).join(', ') }
+          ? { kind: 'paused', message: pausedMessage(state.pauseConditions, window) }
           : { kind: 'progressing', message: stage.waitingFor };
   const result = finishPlan(
     {
@@ -308,7 +324,8 @@ function pauseGate(p: Progress): boolean {
   const { ctx, state, builder } = p;
   const { autoPromotionEnabled, autoPromotionMs } = ctx.strategy;
   const timed = autoPromotionEnabled && autoPromotionMs !== undefined;
-  if ((autoPromotionEnabled && !timed) || state.promoted) return true;
+  if (state.promoted) return true;
+  if (autoPromotionEnabled && !timed) return windowAllowsSwitch(p);
   const condition = state.pauseConditions.find((c) => c.reason === 'BlueGreenPause');
   if (condition === undefined) {
     pauseFor(state, 'BlueGreenPause', builder.now);
@@ -322,9 +339,18 @@ function pauseGate(p: Progress): boolean {
     builder.requeue(remaining);
     return false;
   }
+  if (!windowAllowsSwitch(p)) return false;
   state.pauseConditions = state.pauseConditions.filter((c) => c !== condition);
   state.controllerPause = true;
   return true;
+}
+
+/** An automatic switch waits for a promotion window (a person's promote does not: `state.promoted`). */
+function windowAllowsSwitch(p: Progress): boolean {
+  if (p.window.kind !== 'closed') return true;
+  pauseFor(p.state, OUTSIDE_PROMOTION_WINDOW, p.builder.now);
+  p.builder.requeue(p.window.requeueAfterMs);
+  return false;
 }
 
 /** While something holds the gates, the current run keeps measuring instead of being stopped. */

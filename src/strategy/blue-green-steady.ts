@@ -13,6 +13,7 @@ import {
 } from './blue-green-common.js';
 import { collectGarbage, finishOrThrow, nextRevision } from './canary-common.js';
 import { PlanBuilder } from './plan-builder.js';
+import { pausedMessage, type ClosedWindow, type PauseCondition } from './promotion-window-gate.js';
 import type { ReplicaSetView } from './snapshot.js';
 import type { Verdict } from './status.js';
 
@@ -76,6 +77,8 @@ export function planBlueGreenFirstDeploy(ctx: BlueGreenContext, now: Date): Plan
 export interface BlueGreenSteadyOverrides {
   /** This plan makes `stable` the stable version: the analysis results that let it through. */
   promoted?: { pre?: AnalysisRunRef | undefined; post?: AnalysisRunRef | undefined };
+  /** A new revision held back until a promotion window opens: the active version keeps everything meanwhile. */
+  waiting?: { condition: PauseCondition; window: ClosedWindow };
 }
 
 /**
@@ -110,6 +113,8 @@ export function planBlueGreenSteady(
   // Analysis results stay visible while they describe the stable revision.
   const ownRuns = previous.currentPodHash === stable.hash ? previous.blueGreen : undefined;
   const promoted = overrides.promoted;
+  const waiting = overrides.waiting;
+  if (waiting !== undefined) builder.requeue(waiting.window.requeueAfterMs);
   const status = withBlueGreenStatus(
     {
       ...blueGreenBaseStatus(ctx),
@@ -117,8 +122,8 @@ export function planBlueGreenSteady(
       abort: false,
       abortedAt: undefined,
       promoteFull: false,
-      pauseConditions: [],
-      controllerPause: false,
+      pauseConditions: waiting === undefined ? [] : [waiting.condition],
+      controllerPause: waiting !== undefined,
     },
     {
       active: stable.hash,
@@ -133,16 +138,18 @@ export function planBlueGreenSteady(
   const verdict: Verdict =
     verification?.failure !== undefined
       ? { kind: 'weightVerifyFailed', message: verification.failure }
-      : rollout.spec.paused
-        ? { kind: 'paused', message: 'manually paused' }
-        : ready && trafficHasLeft
-          ? { kind: 'healthy', message: '' }
-          : {
-              kind: 'progressing',
-              message: ready
-                ? 'waiting for traffic to return to the active Service'
-                : 'active replicas are still becoming available',
-            };
+      : waiting !== undefined
+        ? { kind: 'paused', message: pausedMessage([waiting.condition], waiting.window) }
+        : rollout.spec.paused
+          ? { kind: 'paused', message: 'manually paused' }
+          : ready && trafficHasLeft
+            ? { kind: 'healthy', message: '' }
+            : {
+                kind: 'progressing',
+                message: ready
+                  ? 'waiting for traffic to return to the active Service'
+                  : 'active replicas are still becoming available',
+              };
   return finishOrThrow({
     builder,
     previous,

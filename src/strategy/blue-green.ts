@@ -11,6 +11,8 @@ import { planBlueGreenInProgress } from './blue-green-progress.js';
 import { planBlueGreenFirstDeploy, planBlueGreenSteady } from './blue-green-steady.js';
 import { event } from './events.js';
 import { PlanBuilder } from './plan-builder.js';
+import { evaluatePromotionWindows } from './promotion-window.js';
+import { awaitsStart, windowCondition } from './promotion-window-gate.js';
 import type { ReplicaSetView, Snapshot } from './snapshot.js';
 
 export function planBlueGreen(snapshot: Snapshot, strategy: BlueGreenStrategy, now: Date): Plan {
@@ -32,7 +34,12 @@ export function planBlueGreen(snapshot: Snapshot, strategy: BlueGreenStrategy, n
     );
     return planBlueGreenSteady(ctx, wanted, builder, { promoted: {} });
   }
-  return planBlueGreenInProgress(ctx, stable, now);
+  const window = evaluatePromotionWindows(ctx.rollout.spec.promotionWindows, now);
+  if (window.kind === 'closed' && awaitsStart(previous, desiredHash, wanted)) {
+    const condition = windowCondition(previous.pauseConditions, now);
+    return planBlueGreenSteady(ctx, stable, new PlanBuilder(now), { waiting: { condition, window } });
+  }
+  return planBlueGreenInProgress(ctx, stable, now, window);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from './canary-common.js';
 import type { StepState } from './canary-steps.js';
 import { PlanBuilder } from './plan-builder.js';
+import { pausedMessage, type ClosedWindow, type PauseCondition } from './promotion-window-gate.js';
 import type { ReplicaSetView, Snapshot } from './snapshot.js';
 import type { Verdict } from './status.js';
 import { verifyRoutes, type RouteVerification } from './weights.js';
@@ -96,6 +97,8 @@ export function planFirstDeploy(snapshot: Snapshot, strategy: CanaryStrategy, no
 export interface SteadyOverrides {
   /** Set when this plan promotes the canary: the previous stable has just become an old revision. */
   promoted?: { state: StepState };
+  /** A new revision held back until a promotion window opens: the stable version keeps everything meanwhile. */
+  waiting?: { condition: PauseCondition; window: ClosedWindow };
 }
 
 /** Steady state: everything at the stable revision, routes back to stable-only, old ReplicaSets retired. */
@@ -140,6 +143,14 @@ export function planSteady(
     pauseConditions: [],
     controllerPause: false,
   };
+  const waiting = overrides.waiting;
+  if (waiting !== undefined) {
+    status = withCanaryStatus(
+      { ...status, currentStepIndex: 0, pauseConditions: [waiting.condition], controllerPause: true },
+      { currentStepAnalysisRunStatus: undefined, currentBackgroundAnalysisRunStatus: undefined },
+    );
+    builder.requeue(waiting.window.requeueAfterMs);
+  }
   if (promoted !== undefined) {
     status = withCanaryStatus(status, {
       currentStepAnalysisRunStatus: promoted.stepRun,
@@ -151,16 +162,18 @@ export function planSteady(
   const verdict: Verdict =
     verification?.failure !== undefined
       ? { kind: 'weightVerifyFailed', message: verification.failure }
-      : rollout.spec.paused
-        ? { kind: 'paused', message: 'manually paused' }
-        : ready && trafficHasLeft
-          ? { kind: 'healthy', message: '' }
-          : {
-              kind: 'progressing',
-              message: ready
-                ? 'waiting for traffic to return to stable'
-                : 'stable replicas are still becoming available',
-            };
+      : waiting !== undefined
+        ? { kind: 'paused', message: pausedMessage([waiting.condition], waiting.window) }
+        : rollout.spec.paused
+          ? { kind: 'paused', message: 'manually paused' }
+          : ready && trafficHasLeft
+            ? { kind: 'healthy', message: '' }
+            : {
+                kind: 'progressing',
+                message: ready
+                  ? 'waiting for traffic to return to stable'
+                  : 'stable replicas are still becoming available',
+              };
   return finishOrThrow({
     builder,
     previous,

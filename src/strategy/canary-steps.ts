@@ -80,6 +80,8 @@ export interface StepInputs {
   runs: readonly AnalysisRunView[];
   stageAt: (index: number) => Stage;
   builder: PlanBuilder;
+  /** Whether the rollout may move on its own from step `from` to `to` (promotion windows); absent: always. */
+  mayAdvance?: (from: number, to: number) => boolean;
 }
 
 export interface StepResult {
@@ -120,6 +122,16 @@ export function advanceSteps(state: StepState, inputs: StepInputs): StepResult {
     state.abort = true;
     state.abortMessage = message;
   };
+  // An automatic move held back by a closed promotion window; an operator's promote takes it past once.
+  const heldByWindow = (): boolean => {
+    if (inputs.mayAdvance === undefined || inputs.mayAdvance(state.index, state.index + 1)) return false;
+    if (state.promoted) {
+      state.promoted = false;
+      return false;
+    }
+    pauseFor('OutsidePromotionWindow');
+    return true;
+  };
 
   // A CanaryPauseStep condition belongs to the pause step it was set on; anywhere else it is stale.
   if (steps[state.index]?.kind !== 'pause') {
@@ -149,6 +161,7 @@ export function advanceSteps(state: StepState, inputs: StepInputs): StepResult {
         builder.requeue(remaining);
         break;
       }
+      if (heldByWindow()) break;
       state.pauseConditions = state.pauseConditions.filter((c) => c !== condition);
       advance();
       continue;
@@ -167,6 +180,7 @@ export function advanceSteps(state: StepState, inputs: StepInputs): StepResult {
       builder.runActions(run.actions);
       const outcome = runOutcome(run.ref, inputs.failurePolicy);
       if (outcome.kind === 'successful') {
+        if (heldByWindow()) break;
         advance();
         continue;
       }
@@ -184,7 +198,7 @@ export function advanceSteps(state: StepState, inputs: StepInputs): StepResult {
       }
       break;
     }
-    if (!inputs.stageAt(state.index).settled) break;
+    if (!inputs.stageAt(state.index).settled || heldByWindow()) break;
     advance();
   }
 

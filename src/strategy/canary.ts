@@ -14,6 +14,16 @@ import { advanceSteps, backgroundAnalysis, initialStepState } from './canary-ste
 import { event } from './events.js';
 import { stepsHash } from './fnv-hash.js';
 import { PlanBuilder } from './plan-builder.js';
+import { evaluatePromotionWindows, type WindowStatus } from './promotion-window.js';
+import {
+  awaitsStart,
+  keepWindowStartTime,
+  OUTSIDE_PROMOTION_WINDOW,
+  pausedMessage,
+  raisesExposure,
+  windowCondition,
+  withoutWindowCondition,
+} from './promotion-window-gate.js';
 import type { ReplicaSetView, Snapshot } from './snapshot.js';
 import type { Verdict } from './status.js';
 
@@ -24,7 +34,13 @@ export function planCanary(snapshot: Snapshot, strategy: CanaryStrategy, now: Da
     previous.stableRS === undefined ? undefined : snapshot.replicaSets.find((rs) => rs.hash === previous.stableRS);
   if (stable === undefined) return planFirstDeploy(snapshot, strategy, now);
   if (stable.hash === desiredHash) return planSteady(snapshot, strategy, stable, new PlanBuilder(now), {});
-  return planInProgress(snapshot, strategy, stable, now);
+  const window = evaluatePromotionWindows(rollout.spec.promotionWindows, now);
+  const desired = snapshot.replicaSets.find((rs) => rs.hash === desiredHash);
+  if (window.kind === 'closed' && awaitsStart(previous, desiredHash, desired)) {
+    const condition = windowCondition(previous.pauseConditions, now);
+    return planSteady(snapshot, strategy, stable, new PlanBuilder(now), { waiting: { condition, window } });
+  }
+  return planInProgress(snapshot, strategy, stable, now, window);
 }
 
 function contextFor(snapshot: Snapshot, strategy: CanaryStrategy, stable: ReplicaSetView): CanaryContext {
@@ -43,12 +59,21 @@ function contextFor(snapshot: Snapshot, strategy: CanaryStrategy, stable: Replic
   };
 }
 
-function planInProgress(snapshot: Snapshot, strategy: CanaryStrategy, stable: ReplicaSetView, now: Date): Plan {
+function planInProgress(
+  snapshot: Snapshot,
+  strategy: CanaryStrategy,
+  stable: ReplicaSetView,
+  now: Date,
+  window: WindowStatus,
+): Plan {
   const { rollout } = snapshot;
   const previous = rollout.status;
   const ctx = contextFor(snapshot, strategy, stable);
   const revision = ctx.canary?.revision ?? nextRevision(snapshot.replicaSets);
   const { state, restart } = initialStepState(ctx);
+  // The window hold is decided afresh below; a promote that let a held revision start is spent on the start.
+  state.pauseConditions = withoutWindowCondition(state.pauseConditions);
+  if (ctx.canary === undefined) state.promoted = false;
   const builder = new PlanBuilder(now);
   if (restart.newRevision && previous.currentPodHash !== undefined && previous.currentPodHash !== stable.hash) {
     builder.emit(
@@ -73,8 +98,13 @@ function planInProgress(snapshot: Snapshot, strategy: CanaryStrategy, stable: Re
     runs: snapshot.analysisRuns,
     stageAt,
     builder,
+    mayAdvance: (from: number, to: number) => window.kind !== 'closed' || !raisesExposure(strategy, from, to),
   };
   const steps = advanceSteps(state, inputs);
+  state.pauseConditions = keepWindowStartTime(state.pauseConditions, previous.pauseConditions);
+  if (window.kind === 'closed' && state.pauseConditions.some((c) => c.reason === OUTSIDE_PROMOTION_WINDOW)) {
+    builder.requeue(window.requeueAfterMs);
+  }
   const stage = stageAt(state.index);
   const backgroundStart = state.abort ? [] : backgroundAnalysis(state, inputs, steps.wantedRuns);
   state.controllerPause = state.pauseConditions.length > 0;
@@ -127,7 +157,7 @@ function planInProgress(snapshot: Snapshot, strategy: CanaryStrategy, stable: Re
       : rollout.spec.paused
         ? { kind: 'paused', message: 'manually paused' }
         : state.pauseConditions.length > 0
-          ? { kind: 'paused', message: state.pauseConditions.map((c) => c.reason).join(', ') }
+          ? { kind: 'paused', message: pausedMessage(state.pauseConditions, window) }
           : {
               kind: 'progressing',
               message: steps.waitingOnAnalysis

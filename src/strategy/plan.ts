@@ -9,6 +9,8 @@ import { canonicalStatus } from './canary-finish.js';
 import { transitionEvents } from './events.js';
 import type { Snapshot } from './snapshot.js';
 import { summarize } from './status.js';
+import { planEphemeralMetadata } from './ephemeral-metadata.js';
+import { planRestart } from './restart.js';
 
 export type { Action, ActionKind, EventAction, EventType, Plan } from './actions.js';
 
@@ -17,6 +19,10 @@ export const INVALID_SPEC_RECHECK_MS = 20_000;
 
 export function plan(snapshot: Snapshot, now: Date): Plan {
   if (snapshot.invalidSpec !== undefined) return invalidSpecPlan(snapshot, snapshot.invalidSpec, now);
+  return withPodUpkeep(planStrategy(snapshot, now), snapshot, now);
+}
+
+function planStrategy(snapshot: Snapshot, now: Date): Plan {
   const strategy = snapshot.rollout.spec.strategy;
   switch (strategy.kind) {
     case 'canary':
@@ -26,6 +32,20 @@ export function plan(snapshot: Snapshot, now: Date): Plan {
     default:
       return assertNever(strategy, 'strategy');
   }
+}
+
+/** Pod-level work on top of the strategy's plan: ephemeral metadata for the roles it decided, and spec.restartAt. */
+function withPodUpkeep(base: Plan, snapshot: Snapshot, now: Date): Plan {
+  const metadata = planEphemeralMetadata(snapshot, base.status);
+  const restart = planRestart(snapshot, base.status, now);
+  if (metadata.length === 0 && restart.actions.length === 0 && restart.requeueAfterMs === undefined) return base;
+  const status = restart.restartedAt === undefined ? base.status : { ...base.status, restartedAt: restart.restartedAt };
+  const requeues = [base.requeueAfterMs, restart.requeueAfterMs].filter((ms): ms is number => ms !== undefined);
+  return {
+    actions: [...base.actions, ...metadata, ...restart.actions],
+    status,
+    ...(requeues.length === 0 ? {} : { requeueAfterMs: Math.min(...requeues) }),
+  };
 }
 
 /** A broken spec: say so in the status and an Event, and touch nothing else until it is fixed. */

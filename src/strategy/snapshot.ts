@@ -22,6 +22,19 @@ export interface ReplicaSetView {
   scaleDownAt?: string;
   createdAt: string;
   template: PodTemplate;
+  /** Its pods, from the controller's Pod cache; undefined when pods were not observed (then nothing pod-level is done). */
+  pods?: readonly PodView[];
+}
+
+export interface PodView {
+  name: string;
+  createdAt: string;
+  /** The Ready condition is True. */
+  ready: boolean;
+  /** deletionTimestamp is set: the pod is going away and counts for nothing. */
+  terminating: boolean;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
 }
 
 export const ANALYSIS_RUN_ROLES = ['step', 'background', 'prePromotion', 'postPromotion'] as const;

@@ -40,6 +40,8 @@ const MAY_BE_UNUSED: Record<string, string> = {
   'delete sluice.dev/analysisruns':
     'analysis-reconciler collectHistory: only beyond 5 successful/5 failed runs per Rollout (analysis-run.test.ts)',
   'delete apps/replicasets': 'revisionHistoryLimit garbage collection: only after more revisions than the limit',
+  'delete core/pods': 'spec.restartAt (sluice restart) only: restart.test.ts replaces every pod that way',
+  'patch core/pods': 'canaryMetadata/stableMetadata only: pod-metadata.test.ts follows the labels through a promotion',
 };
 
 let scenario: Scenario;

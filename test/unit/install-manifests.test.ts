@@ -151,11 +151,11 @@ describe('RBAC exactness check', () => {
 
   it('accepts a granted permission explained as unreachable, and flags an explanation for one not granted', () => {
     const fewer = new Set([...used].filter((p) => p !== 'get apps/replicasets'));
-    const reasons = { 'get apps/replicasets': 'race', 'delete core/pods': 'stale' };
+    const reasons = { 'get apps/replicasets': 'race', 'delete core/configmaps': 'stale' };
     expect(comparePermissions(fewer, used, reasons)).toEqual({
       missing: [],
       extra: [],
-      staleAllowances: ['delete core/pods'],
+      staleAllowances: ['delete core/configmaps'],
     });
   });
 

@@ -66,6 +66,7 @@ export const rolloutStatusWire = z.object({
     })
     .optional(),
   lastProgressTime: z.string().optional(),
+  restartedAt: z.string().optional(),
 });
 
 export type RolloutStatusWire = z.infer<typeof rolloutStatusWire>;

@@ -244,6 +244,9 @@ export class World {
           );
           break;
         case 'emitEvent':
+        case 'deletePod':
+        case 'patchPodMetadata':
+        case 'patchPodTemplateMetadata':
           break;
         default: {
           const never: never = action;
