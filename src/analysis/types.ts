@@ -64,7 +64,63 @@ export type ProviderSpec =
       metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
       spec: Record<string, unknown> /* a batch/v1 JobSpec */;
     }
-  | { kind: 'judge'; config: Record<string, unknown> /* shape decided with the judge */ };
+  | JudgeProviderSpec;
+
+/** One metric the judge compares: a range query per side, each point of the answer one observation. */
+export interface JudgeMetricSpec {
+  name: string;
+  canaryQuery: string;
+  baselineQuery: string;
+  /** Which change is a regression. */
+  direction: 'increase' | 'decrease' | 'either';
+  /** A bad enough failure of a critical metric scores the whole canary 0. */
+  critical: boolean;
+  /** No data fails the metric instead of leaving it out of the score. */
+  mustHaveData: boolean;
+  /** `replace` counts NaN as 0 (right for counts); `remove` drops it. */
+  nanStrategy: 'remove' | 'replace';
+  removeOutliers: boolean;
+  effectSize: {
+    measure: 'meanRatio' | 'cles';
+    allowedIncrease?: number;
+    allowedDecrease?: number;
+    criticalIncrease?: number;
+    criticalDecrease?: number;
+  };
+  /** Absent: a group of its own, named after the metric. */
+  groups?: string[];
+}
+
+/** The sequential error-rate test: range queries on raw request and error counters, per side. */
+export interface JudgeSequentialSpec {
+  canaryErrors: string;
+  canaryTotal: string;
+  baselineErrors: string;
+  baselineTotal: string;
+  alpha: number;
+  /** Tolerated factor on the canary's error rate (≥ 1). */
+  allowedIncrease: number;
+}
+
+/** The statistical judge: canary vs baseline samples from Prometheus, scored 0..100. */
+export interface JudgeProviderSpec {
+  kind: 'judge';
+  /** Absent: the controller's --prometheus-address default. */
+  address?: string;
+  timeoutMs?: number;
+  headers?: Header[];
+  authentication?: PrometheusAuthSpec;
+  /** Resolution of the samples (query_range step). */
+  stepMs: number;
+  /** Absent: from the start of the analysis run (a growing window; required for the sequential test's validity). */
+  lookbackMs?: number;
+  confidence: number;
+  tolerance: number;
+  seed: number;
+  groupWeights: Record<string, number>;
+  metrics: JudgeMetricSpec[];
+  sequential?: JudgeSequentialSpec;
+}
 
 export interface MetricSpec {
   name: string;

@@ -26,6 +26,8 @@ export interface MeasureContext {
   args(): Promise<ResolveArgsResult>;
   getSecret(name: string, key: string): Promise<string | undefined>;
   signal: AbortSignal;
+  /** When the run was created: where the judge's window starts. Absent: now. */
+  runStartedAt?: Date;
 }
 
 /** A job metric without conditions succeeds when its Job completed. */
@@ -92,8 +94,29 @@ async function ask(
       if (!rendered.ok) return error(`metric "${spec.name}": ${rendered.error}`);
       return ctx.registry.job.measure(ref, rendered.spec, { mayStart: true }, ctx.signal);
     }
-    case 'judge':
-      return error(`metric "${spec.name}": the judge provider is not available in this version of the controller`);
+    case 'judge': {
+      const judge = ctx.registry.judge;
+      if (judge === undefined)
+        return error(`metric "${spec.name}": the judge provider is not available in this controller`);
+      const args = await ctx.args();
+      if (!args.ok) return error(`metric "${spec.name}": ${args.error}`);
+      secrets.push(...args.args.filter((arg) => arg.sensitive).map((arg) => arg.value));
+      const answer = await judge.measure(
+        {
+          metricName: spec.name,
+          spec: provider,
+          args: args.args,
+          ...(ctx.defaultPrometheusAddress !== undefined
+            ? { defaultPrometheusAddress: ctx.defaultPrometheusAddress }
+            : {}),
+          getSecret: ctx.getSecret,
+          since: ctx.runStartedAt ?? ctx.clock.now(),
+        },
+        ctx.signal,
+      );
+      secrets.push(...answer.secrets);
+      return answer.measurement;
+    }
     default:
       return assertNever(provider, 'provider');
   }

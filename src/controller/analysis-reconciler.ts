@@ -163,6 +163,7 @@ export class AnalysisRunReconciler {
         })),
       getSecret,
       signal,
+      ...(run.metadata.creationTimestamp ? { runStartedAt: new Date(run.metadata.creationTimestamp) } : {}),
     };
   }
 

@@ -208,6 +208,12 @@ const VERDICTS: Record<string, [Value, boolean, boolean][]> = {
     ['ok', true, false],
     ['starting', false, false],
   ],
+  // The judge's score: pass, marginal (Inconclusive), fail. No data never reaches the conditions as a number.
+  'canary-score': [
+    [100, true, false],
+    [80, false, false],
+    [50, false, true],
+  ],
 };
 
 function conditionHolds(source: unknown, result: Value): boolean {

@@ -1,10 +1,12 @@
 // Which provider measures which kind of metric. Query providers (prometheus, web) answer within one call; the job
-// provider's measurements can outlive a reconcile, so it has its own interface. The judge joins later.
+// provider's measurements can outlive a reconcile, so it has its own interface; the judge renders and runs several
+// queries per measurement, so it has its own too.
 
 import type { Clock } from '../../clock.js';
 import type { MetricProvider, ProviderSpec, RenderedQuery } from '../types.js';
 import type { JobApi, JobProvider } from './job.js';
 import { createJobProvider } from './job.js';
+import { createJudgeProvider, type JudgeProvider } from './judge.js';
 import { createPrometheusProvider } from './prometheus.js';
 import { createWebProvider } from './web.js';
 
@@ -14,6 +16,8 @@ export interface ProviderRegistryEntries {
   prometheus: MetricProvider;
   web: MetricProvider;
   job: JobProvider;
+  /** Absent: judge metrics are measured as errors ("not available"). */
+  judge?: JudgeProvider;
 }
 
 export class ProviderRegistry {
@@ -32,9 +36,13 @@ export class ProviderRegistry {
     return this.entries.job;
   }
 
+  get judge(): JudgeProvider | undefined {
+    return this.entries.judge;
+  }
+
   /** Whether this controller can measure a provider kind at all. */
   supports(kind: ProviderSpec['kind']): boolean {
-    return kind !== 'judge';
+    return kind !== 'judge' || this.entries.judge !== undefined;
   }
 }
 
@@ -49,5 +57,6 @@ export function defaultProviderRegistry(options: DefaultProvidersOptions): Provi
     prometheus: createPrometheusProvider({ clock: options.clock }),
     web: createWebProvider({ clock: options.clock }),
     job: createJobProvider({ api: options.jobApi, clock: options.clock }),
+    judge: createJudgeProvider({ clock: options.clock }),
   });
 }

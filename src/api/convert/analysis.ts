@@ -6,6 +6,7 @@ import { ANALYSIS_DEFAULTS } from '../defaults.js';
 import { durationToMs } from '../duration.js';
 import type { IssuePath, IssueSink } from '../parse-issue.js';
 import type { AnalysisTemplateSpecWire, MetricWire, TemplateArgWire } from '../wire/analysis.js';
+import { checkJudge, judgeToDomain } from './judge-provider.js';
 
 const ARG_PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
 
@@ -83,8 +84,8 @@ function checkMetric(metric: MetricWire, path: IssuePath, argNames: ReadonlySet<
     const compiled = compileExpression(source);
     if (!compiled.ok) sink.error([...path, field], compiled.error);
   }
-  const { prometheus, web } = metric.provider;
-  if ((prometheus || web) && metric.successCondition === undefined && metric.failureCondition === undefined) {
+  const { prometheus, web, judge } = metric.provider;
+  if ((prometheus || web || judge) && metric.successCondition === undefined && metric.failureCondition === undefined) {
     sink.warn(path, 'has neither successCondition nor failureCondition: every measurement will be Inconclusive');
   }
   if (
@@ -94,6 +95,7 @@ function checkMetric(metric: MetricWire, path: IssuePath, argNames: ReadonlySet<
   ) {
     sink.error([...path, 'provider', 'web', 'method'], 'a request body needs method POST or PUT');
   }
+  if (judge) checkJudge(judge, [...path, 'provider', 'judge'], sink);
   for (const [fieldPath, text] of templatedStrings(metric)) {
     for (const match of text.matchAll(ARG_PLACEHOLDER)) {
       const name = match[1] ?? '';
@@ -111,7 +113,18 @@ function templatedStrings(metric: MetricWire): [IssuePath, string][] {
   };
   add(['successCondition'], metric.successCondition);
   add(['failureCondition'], metric.failureCondition);
-  const { prometheus, web } = metric.provider;
+  const { prometheus, web, judge } = metric.provider;
+  if (judge) {
+    add(['provider', 'judge', 'address'], judge.address);
+    judge.headers?.forEach((h, i) => add(['provider', 'judge', 'headers', i, 'value'], h.value));
+    judge.metrics?.forEach((m, i) => {
+      add(['provider', 'judge', 'metrics', i, 'canaryQuery'], m.canaryQuery);
+      add(['provider', 'judge', 'metrics', i, 'baselineQuery'], m.baselineQuery);
+    });
+    for (const key of ['canaryErrors', 'canaryTotal', 'baselineErrors', 'baselineTotal'] as const) {
+      add(['provider', 'judge', 'sequential', key], judge.sequential?.[key]);
+    }
+  }
   if (prometheus) {
     add(['provider', 'prometheus', 'query'], prometheus.query);
     add(['provider', 'prometheus', 'address'], prometheus.address);
@@ -185,5 +198,7 @@ function providerToDomain(wire: MetricWire['provider']): ProviderSpec {
       spec: structuredClone(wire.job.spec),
     };
   }
-  return { kind: 'judge', config: structuredClone(wire.judge ?? {}) };
+  if (wire.judge) return judgeToDomain(wire.judge);
+  // Unreachable: the wire schema requires exactly one provider.
+  throw new Error('provider has no kind');
 }

@@ -87,11 +87,21 @@ describe('measureMetric', () => {
     });
   });
 
-  it('says the judge is not available instead of failing the reconcile', async () => {
+  it('says the judge is not available (a registry without it) instead of failing the reconcile', async () => {
     const { ctx } = context(() => ({ kind: 'noData', at: '' }));
     const update = await measureMetric(
       ctx,
-      metricSpec({ provider: { kind: 'judge', config: {} } }),
+      metricSpec({
+        provider: {
+          kind: 'judge',
+          stepMs: 60_000,
+          confidence: 0.98,
+          tolerance: 0.25,
+          seed: 0,
+          groupWeights: {},
+          metrics: [],
+        },
+      }),
       undefined,
       undefined,
     );
