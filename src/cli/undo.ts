@@ -25,10 +25,34 @@ interface Revision {
   template: Json;
 }
 
-/** The rollout's ReplicaSets as revisions, newest first; templates without the hash label the controller adds. */
+/**
+ * Labels and annotations the controller puts on pod templates while a revision holds a role (canaryMetadata,
+ * stableMetadata, activeMetadata, previewMetadata). They are not part of what the user wrote, so undo leaves them out:
+ * otherwise the copied template would hash differently and start a new ReplicaSet instead of reusing the old one.
+ */
+function ephemeralKeys(rollout: KubeObject): { labels: Set<string>; annotations: Set<string> } {
+  const strategy = obj(specOf(rollout)['strategy']);
+  const labels = new Set<string>();
+  const annotations = new Set<string>();
+  for (const s of [obj(strategy['canary']), obj(strategy['blueGreen'])]) {
+    for (const role of ['canaryMetadata', 'stableMetadata', 'activeMetadata', 'previewMetadata']) {
+      const meta = obj(s[role]);
+      for (const key of Object.keys(obj(meta['labels']))) labels.add(key);
+      for (const key of Object.keys(obj(meta['annotations']))) annotations.add(key);
+    }
+  }
+  return { labels, annotations };
+}
+
+function without(map: Json, keys: Set<string>): Json {
+  return Object.fromEntries(Object.entries(map).filter(([key]) => !keys.has(key)));
+}
+
+/** The rollout's ReplicaSets as revisions, newest first; templates without what the controller added to them. */
 export function revisionsOf(rollout: KubeObject, replicaSets: readonly KubeObject[]): Revision[] {
   const name = nameOf(rollout);
   const uid = rollout.metadata?.uid;
+  const ephemeral = ephemeralKeys(rollout);
   return replicaSets
     .filter((rs) =>
       (rs.metadata?.ownerReferences ?? []).some(
@@ -38,9 +62,14 @@ export function revisionsOf(rollout: KubeObject, replicaSets: readonly KubeObjec
     .map((rs): Revision => {
       const template = structuredClone(obj(obj(rs['spec'])['template']));
       const metadata = obj(template['metadata']);
-      const labels = { ...obj(metadata['labels']) };
+      const labels = without(obj(metadata['labels']), ephemeral.labels);
       delete labels[POD_TEMPLATE_HASH_LABEL];
-      template['metadata'] = { ...metadata, labels };
+      const annotations = without(obj(metadata['annotations']), ephemeral.annotations);
+      template['metadata'] = {
+        ...metadata,
+        labels,
+        ...(metadata['annotations'] === undefined ? {} : { annotations }),
+      };
       return {
         revision: Number(rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
         hash: rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',

@@ -165,6 +165,49 @@ describe('undo', () => {
     });
   });
 
+  it('leaves out the role labels and annotations the controller put on the old template (ephemeral metadata)', () => {
+    const template = (image: string, extra: Record<string, string>) => ({
+      metadata: { labels: { app: 'web', ...extra }, annotations: { team: 'shop', 'sluice.dev/role-note': 'x' } },
+      spec: { containers: [{ name: 'web', image }] },
+    });
+    const rollout = {
+      apiVersion: 'sluice.dev/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web', namespace: 'shop', uid: 'u-web' },
+      spec: {
+        template: {
+          metadata: { labels: { app: 'web' }, annotations: { team: 'shop' } },
+          spec: template('web:2', {}).spec,
+        },
+        strategy: {
+          canary: {
+            canaryMetadata: { labels: { role: 'canary' } },
+            stableMetadata: { labels: { role: 'stable' }, annotations: { 'sluice.dev/role-note': 'x' } },
+          },
+        },
+      },
+      status: { currentPodHash: 'h2' },
+    };
+    const rs = (hash: string, revision: number, image: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `web-${hash}`,
+        namespace: 'shop',
+        labels: { 'pod-template-hash': hash },
+        annotations: { 'sluice.dev/revision': String(revision) },
+        ownerReferences: [{ apiVersion: 'sluice.dev/v1alpha1', kind: 'Rollout', name: 'web', uid: 'u-web' }],
+      },
+      spec: { template: template(image, { role: 'stable', 'pod-template-hash': hash }) },
+    });
+    const decision = undoDecision(rollout, [rs('h2', 2, 'web:2'), rs('h1', 1, 'web:1')], undefined);
+    expect(decision).toEqual({
+      kind: 'patch',
+      spec: { template: { spec: { containers: [{ name: 'web', image: 'web:1' }] } } },
+      done: "rollout 'web' rolled back to revision 1",
+    });
+  });
+
   it('refuses an unknown revision and the revision already running', () => {
     expect(undoDecision(canaryHealthy().rollout, replicaSets, 7)).toEqual({
       kind: 'refuse',
