@@ -11,12 +11,30 @@ import { WatchCache, type WatchCacheHandlers } from './watch-cache.js';
 
 export const OWNER_INDEX = 'owner';
 
+/** How long a reconcile waits for a lazily started cache's first list before reporting the kind unavailable. */
+const FIRST_SYNC_TIMEOUT_MS = 10_000;
+
+/** A kind whose cache could not be filled: not served by the API server (CRD missing) or not readable (RBAC). */
+export class CacheUnavailableError extends Error {
+  readonly type: ResourceType;
+  constructor(type: ResourceType, cause: string | undefined) {
+    super(
+      `${describeType(type)} (${type.group}/${type.version}) cannot be listed` +
+        (cause ? `: ${cause}` : ' (is its CRD installed, and may the controller read it?)'),
+    );
+    this.name = 'CacheUnavailableError';
+    this.type = type;
+  }
+}
+
 export interface CachesOptions {
   client: KubeClient;
   /** Watch one namespace; omit for all. */
   namespace?: string | undefined;
   scheduler?: Scheduler;
   logger?: Logger;
+  /** Default 10 s; see readyCache. */
+  firstSyncTimeoutMs?: number;
   /** Called for every change in every cache, with the type it came from. */
   onChange: (type: ResourceType, obj: KubeObject) => void;
 }
@@ -92,10 +110,21 @@ export class ControllerCaches {
     return [...this.caches.values()].every((c) => c.synced);
   }
 
-  /** A type's cache, waiting for its first list if it was just started. */
+  /**
+   * A type's cache, waiting for its first list if it was just started — but not for ever: a kind the API server does
+   * not serve (its CRD is not installed) or that this controller may not read keeps failing to list, and a reconcile
+   * must not hold a worker while the cache retries in the background.
+   */
   async readyCache(type: ResourceType, signal?: AbortSignal): Promise<WatchCache> {
     const cache = this.ensure(type);
-    if (!cache.synced) await cache.waitForSync(signal);
+    if (cache.synced) return cache;
+    const deadline = AbortSignal.timeout(this.options.firstSyncTimeoutMs ?? FIRST_SYNC_TIMEOUT_MS);
+    try {
+      await cache.waitForSync(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new CacheUnavailableError(type, cache.lastError?.message);
+    }
     return cache;
   }
 

@@ -3,8 +3,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import type { TrafficRoutingSpec } from '../api/domain.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import type { KubeObject } from '../kube/kube-object.js';
-import { ResourceTypes, type ResourceType } from '../kube/resource-types.js';
+import { ResourceTypes } from '../kube/resource-types.js';
 import { createRouter } from '../traffic/create-router.js';
 import { AnalysisRunReconciler, analysisRunKeysFor } from './analysis-reconciler.js';
 import { ControllerCaches } from './caches.js';
@@ -14,6 +13,7 @@ import { kubeRouterIo } from './kube-router-io.js';
 import { LeaderElector } from './leader-election.js';
 import { silentLogger, type Logger } from './log.js';
 import { ControllerMetrics } from './metrics.js';
+import { rolloutKeysFor } from './rollout-keys.js';
 import { RolloutReconciler, rolloutKey } from './rollout-reconciler.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import { WorkQueue, type ReconcileResult } from './work-queue.js';
@@ -39,6 +39,8 @@ export interface ControllerOptions {
   metricsAddress?: string | false;
   /** Only the holder of the Lease reconciles; false runs unconditionally (one replica). */
   leaderElection?: LeaderElectionOptions | false;
+  /** How long a reconcile waits for a routing kind's first list before calling the kind unavailable (default 10 s). */
+  firstSyncTimeoutMs?: number;
   /** Prometheus used by metrics whose provider omits `address` (`--prometheus-address`). */
   prometheusAddress?: string;
 }
@@ -71,10 +73,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     namespace: options.namespace,
     scheduler,
     logger: log,
+    firstSyncTimeoutMs: options.firstSyncTimeoutMs,
     onChange: (type, obj) => {
       for (const key of analysisRunKeysFor(type, obj)) analysisQueue?.add(key);
       if (type === ResourceTypes.job) return;
-      for (const key of rolloutKeysFor(caches, type, obj)) enqueue(key);
+      for (const key of rolloutKeysFor(caches.ensure(ResourceTypes.rollout), type, obj)) enqueue(key);
     },
   });
 
@@ -84,7 +87,9 @@ export async function startController(options: ControllerOptions): Promise<Runni
     clock,
     events: kubeEventRecorder(client, clock, log),
     log,
-    routerFor: (routing: TrafficRoutingSpec) => createRouter(routing.router, kubeRouterIo(client, caches)),
+    routerFor: (routing: TrafficRoutingSpec, signal?: AbortSignal) =>
+      createRouter(routing.router, kubeRouterIo(client, caches, signal)),
+    onGone: (key) => metrics.forgetRollout(key),
     onStatus: (key, status) =>
       metrics.setRollout(key, { phase: status.phase, canaryWeight: status.canary?.weights?.canary.weight }),
   });
@@ -211,17 +216,4 @@ export async function startController(options: ControllerOptions): Promise<Runni
       await health?.stop();
     },
   };
-}
-
-/** Which Rollouts an object change concerns: itself, its owner, or those in its namespace that may reference it. */
-function rolloutKeysFor(caches: ControllerCaches, type: ResourceType, obj: KubeObject): string[] {
-  const namespace = obj.metadata?.namespace ?? '';
-  if (type === ResourceTypes.rollout) return [rolloutKey(namespace, obj.metadata?.name ?? '')];
-  const owner = obj.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Rollout');
-  if (owner) return [rolloutKey(namespace, owner.name)];
-  if (type === ResourceTypes.replicaSet || type === ResourceTypes.analysisRun) return [];
-  // Services, routing objects, templates, Deployments: few per namespace, so a scan of the namespace's Rollouts is
-  // cheaper than keeping a reverse index of every reference.
-  const rollouts = caches.ensure(ResourceTypes.rollout).list(type.namespaced ? namespace : undefined);
-  return rollouts.map((r) => rolloutKey(r.metadata?.namespace ?? '', r.metadata?.name ?? ''));
 }

@@ -15,9 +15,9 @@ import {
   type ReplicaSetView,
   type Snapshot,
 } from '../strategy/snapshot.js';
-import type { RouteTarget, TrafficRouter } from '../traffic/types.js';
+import type { ObservedRoutes, RouteTarget, TrafficRouter } from '../traffic/types.js';
 import { POD_HASH_LABEL, ROLE_LABEL, STEP_INDEX_LABEL } from './analysis-run-factory.js';
-import type { ControllerCaches } from './caches.js';
+import { CacheUnavailableError, type ControllerCaches } from './caches.js';
 import { podTemplateHash } from './pod-template-hash.js';
 import { podsOfReplicaSet } from './pod-views.js';
 
@@ -34,7 +34,8 @@ export interface SnapshotResult {
 export async function buildSnapshot(
   rollout: Rollout,
   caches: ControllerCaches,
-  routerFor: (routing: TrafficRoutingSpec) => TrafficRouter,
+  routerFor: (routing: TrafficRoutingSpec, signal?: AbortSignal) => TrafficRouter,
+  signal?: AbortSignal,
 ): Promise<SnapshotResult> {
   const uid = rollout.metadata.uid ?? '';
   const namespace = rollout.metadata.namespace;
@@ -90,13 +91,23 @@ export async function buildSnapshot(
       routing: trafficRouting.router,
       managedRoutes: trafficRouting.managedRoutes,
     };
-    routed = { router: routerFor(trafficRouting), target };
-    const routes = await routed.router.observe(target);
+    routed = { router: routerFor(trafficRouting, signal), target };
+    const routes = await observeRoutes(routed, signal);
     snapshot.routes = routes;
     if (routes.kind === 'missing' || routes.kind === 'invalid') problems.push(routes.message);
   }
   if (problems.length > 0) snapshot.invalidSpec = problems.join('; ');
   return { snapshot, routed };
+}
+
+/** The router's read-back; a routing kind the cluster cannot list is a missing routing object, not a crash. */
+async function observeRoutes(routed: RoutedRollout, signal?: AbortSignal): Promise<ObservedRoutes> {
+  try {
+    return await routed.router.observe(routed.target);
+  } catch (err) {
+    if (err instanceof CacheUnavailableError && !signal?.aborted) return { kind: 'missing', message: err.message };
+    throw err;
+  }
 }
 
 function resolveTemplate(rollout: Rollout, caches: ControllerCaches, problems: string[]): PodTemplate {

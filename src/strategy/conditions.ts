@@ -10,6 +10,8 @@ export const CONDITION = {
   invalidSpec: 'InvalidSpec',
   /** Sluice: the routing object holds what the plan asked for. */
   weightVerified: 'WeightVerified',
+  /** Sluice: the last reconcile failed to carry out its plan; the message names the object and the cause. */
+  reconcileError: 'ReconcileError',
 } as const;
 export type ConditionType = (typeof CONDITION)[keyof typeof CONDITION];
 

@@ -51,19 +51,30 @@ export function applySubsetHashes(dr: JsonObject, target: RouteTarget): Translat
 }
 
 /** Why the subsets do not select the planned pods, or undefined when they do. */
-export function subsetHashMismatch(dr: JsonObject, target: RouteTarget): string | undefined {
+/**
+ * How the DestinationRule differs from what the target needs: a named subset that does not exist is a spec problem
+ * (`invalid`: no write of ours creates it), a subset selecting another hash is drift that applying repairs.
+ */
+export function subsetHashMismatch(
+  dr: JsonObject,
+  target: RouteTarget,
+): { kind: 'invalid' | 'drifted'; message: string } | undefined {
   const where = describeObject('DestinationRule', dr);
   const missing = missingSubsets(dr, target);
-  if (missing.length > 0) return `${where}: subset(s) ${missing.map((s) => `"${s}"`).join(', ')} not found`;
+  if (missing.length > 0) {
+    return { kind: 'invalid', message: `${where}: subset(s) ${missing.map((s) => `"${s}"`).join(', ')} not found` };
+  }
   for (const want of wants(target)) {
     if (want.hash === undefined) continue;
     const labels = objectAt(findSubset(dr, want.subset) ?? {}, 'labels') ?? {};
     const actual = labels[POD_TEMPLATE_HASH_LABEL];
     if (actual !== want.hash) {
-      return (
-        `${where}: ${want.role} subset "${want.subset}" selects ${POD_TEMPLATE_HASH_LABEL}=` +
-        `${typeof actual === 'string' ? actual : '(none)'}, planned ${want.hash}`
-      );
+      return {
+        kind: 'drifted',
+        message:
+          `${where}: ${want.role} subset "${want.subset}" selects ${POD_TEMPLATE_HASH_LABEL}=` +
+          `${typeof actual === 'string' ? actual : '(none)'}, planned ${want.hash}`,
+      };
     }
   }
   return undefined;

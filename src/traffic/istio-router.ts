@@ -32,7 +32,7 @@ export class IstioRouter implements TrafficRouter {
       const dr = await this.io.get(MeshKinds.destinationRule, target.namespace, name);
       if (!dr) return { kind: 'missing', message: missingMessage('DestinationRule', target.namespace, name) };
       const mismatch = subsetHashMismatch(dr, target);
-      if (mismatch) return { kind: 'drifted', message: mismatch };
+      if (mismatch) return mismatch;
     }
     return observeIstioRoutes(vs, target);
   }

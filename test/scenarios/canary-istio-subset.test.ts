@@ -11,6 +11,7 @@ import {
   replicaSetsOf,
   rolloutStatus,
   setImage,
+  virtualServiceWeights,
 } from '../support/rollout-helpers.js';
 
 const NS = 'demo-canary-istio-subset';
@@ -84,5 +85,45 @@ describe('canary with Istio subset-level routing', () => {
       const old = (await replicaSetsOf(scenario, NS, 'web')).find((r) => r.hash === firstHash);
       return old?.replicas === 0;
     });
+  });
+
+  it('never moves traffic back onto the old pods while promoting (subsets are re-pointed before weights move)', async () => {
+    const firstHash = await healthyAt('ghcr.io/sluice-demo/web:1.0.0');
+    await setImage(scenario, NS, 'web', 'ghcr.io/sluice-demo/web:1.2.0');
+    await waitFor('the indefinite pause at step 3', async () => {
+      const s = await rolloutStatus(scenario, NS, 'web');
+      return s.currentStepIndex === 3 && s.phase === 'Paused';
+    });
+    const canaryHash = (await rolloutStatus(scenario, NS, 'web')).currentPodHash;
+
+    // Replay every stored write of the DestinationRule and the VirtualService in order, and after each one compute
+    // the share of traffic that the mesh would send to pods of the old version.
+    let subsets = await subsetHashes();
+    let weights = await istioWeights(scenario, NS, 'web');
+    const oldShare = (): number =>
+      (subsets.stable === firstHash ? weights.stable : 0) + (subsets.canary === firstHash ? weights.canary : 0);
+    const shares: number[] = [oldShare()];
+    const stop = scenario.cluster.store.subscribe((event) => {
+      if (event.type === 'DELETED' || event.object.metadata?.namespace !== NS) return;
+      if (event.resource === 'destinationrules') {
+        const spec = (
+          event.object as unknown as { spec: { subsets: { name: string; labels?: Record<string, string> }[] } }
+        ).spec;
+        subsets = Object.fromEntries(spec.subsets.map((x) => [x.name, x.labels?.['pod-template-hash']]));
+      } else if (event.resource === 'virtualservices') {
+        weights = virtualServiceWeights(event.object as KubeObject);
+      } else return;
+      shares.push(oldShare());
+    });
+    try {
+      await patchRolloutStatus(scenario, NS, 'web', { pauseConditions: null });
+      await healthyAt('ghcr.io/sluice-demo/web:1.2.0');
+      await waitFor('all traffic on the new version', () => subsets.stable === canaryHash && weights.stable === 100);
+    } finally {
+      stop();
+    }
+    expect(shares[0]).toBe(50);
+    expect(Math.max(...shares)).toBeLessThanOrEqual(50);
+    expect(shares.at(-1)).toBe(0);
   });
 });

@@ -49,8 +49,10 @@ function expectTheStory(out: string): void {
   expect(out).toMatch(/\[v3 \+[\d.]+s\] traffic \[#{20}\] v3 100% \(verified\)/);
   expect(out).toMatch(/OK v3 promoted: 100% of the traffic after [\d.]+s, v1 scaled down/);
   // The summary.
+  // The bad version is caught before it reaches 100%: usually during the 25% step; on a loaded machine the third
+  // failed measurement can land just after the 50% step began. Either way its weight ends at 0.
   expect(out).toMatch(
-    /OK v2 .*: rolled back by the analysis\n {4}weights {3}10% \+[\d.]+s → 25% \+[\d.]+s → 0% \+[\d.]+s/,
+    /OK v2 .*: rolled back by the analysis\n {4}weights {3}10% \+[\d.]+s → 25% \+[\d.]+s( → 50% \+[\d.]+s)? → 0% \+[\d.]+s/,
   );
   expect(out).toMatch(/ {4}rollback {2}first bad measurement at \+[\d.]+s → all traffic back on v1 [\d.]+s later/);
   expect(out).toMatch(/OK v3 .*: promoted to 100%, older versions scaled down\n {4}weights {3}10% .*→ 100% \+[\d.]+s/);

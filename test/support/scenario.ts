@@ -4,7 +4,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startController, type ControllerOptions, type RunningController } from '../../src/controller/controller.js';
-import { startEmbeddedCluster, parseSimProfile, type EmbeddedCluster } from '../../src/embedded/index.js';
+import {
+  startEmbeddedCluster,
+  parseSimProfile,
+  type EmbeddedCluster,
+  type EmbeddedClusterOptions,
+} from '../../src/embedded/index.js';
 import { KubeClient } from '../../src/kube/kube-client.js';
 import { kubeConfigFromYaml } from '../../src/kube/kube-config.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
@@ -15,6 +20,8 @@ export interface ScenarioOptions {
   /** Simulation profile (YAML-shaped object), e.g. `{ readyAfter: '100ms', images: { bad: { ready: false } } }`. */
   profile?: unknown;
   controller?: Partial<Omit<ControllerOptions, 'client'>> | false;
+  /** Options for the embedded cluster (the profile option above wins). */
+  cluster?: Omit<EmbeddedClusterOptions, 'profile'>;
 }
 
 export interface Scenario {
@@ -32,7 +39,10 @@ export interface Scenario {
 const FAST_PROFILE = { readyAfter: '150ms' };
 
 export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
-  const cluster = await startEmbeddedCluster({ profile: parseSimProfile(options.profile ?? FAST_PROFILE) });
+  const cluster = await startEmbeddedCluster({
+    ...options.cluster,
+    profile: parseSimProfile(options.profile ?? FAST_PROFILE),
+  });
   const client = new KubeClient(kubeConfigFromYaml(cluster.kubeconfigYaml()));
   const controllers: RunningController[] = [];
 
