@@ -2,7 +2,8 @@
 // and time always give the same plan, so a reconcile can be repeated or cut short at any point.
 import type { RolloutStatus } from '../api/domain.js';
 import { assertNever } from '../util/assert-never.js';
-import type { Plan } from './actions.js';
+import { sameRoutes, STABLE_ONLY } from '../traffic/types.js';
+import type { Action, Plan } from './actions.js';
 import { planBlueGreen } from './blue-green.js';
 import { planCanary } from './canary.js';
 import { canonicalStatus } from './canary-finish.js';
@@ -57,5 +58,12 @@ function invalidSpecPlan(snapshot: Snapshot, message: string, now: Date): Plan {
     ...(generation === undefined ? {} : { observedGeneration: generation }),
   };
   const status = canonicalStatus(summarize(base, { verdict: { kind: 'invalidSpec', message }, minAvailable: 0 }, now));
-  return { actions: transitionEvents(previous, status), status, requeueAfterMs: INVALID_SPEC_RECHECK_MS };
+  const actions: Action[] = [...transitionEvents(previous, status)];
+  // A broken reference halts progress, but never a rollback a person asked for: while the routing object can be read,
+  // an abort still puts every request back on the stable version.
+  const held = snapshot.routes?.kind === 'observed' ? snapshot.routes.routes : undefined;
+  if (previous.abort === true && held !== undefined && !sameRoutes(held, STABLE_ONLY)) {
+    actions.unshift({ kind: 'setRoutes', desired: STABLE_ONLY });
+  }
+  return { actions, status, requeueAfterMs: INVALID_SPEC_RECHECK_MS };
 }

@@ -213,3 +213,24 @@ describe('KubeClient against the embedded cluster', () => {
     expect(requests.some(([verb, code]) => verb === 'list' && code === 200)).toBe(true);
   });
 });
+
+describe('request deadline', () => {
+  it('gives up on a request the server does not answer in time, as a retryable Timeout', async () => {
+    const impatient = new KubeClient(kubeConfigFromYaml(cluster.kubeconfigYaml()), { requestTimeoutMs: 200 });
+    cluster.faults.setLatency(1500);
+    try {
+      const started = Date.now();
+      const err = await impatient.get(ResourceTypes.namespace, undefined, 'default').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(KubeError);
+      expect((err as KubeError).class).toBe('retryable');
+      expect((err as KubeError).reason).toBe('Timeout');
+      expect(Date.now() - started).toBeLessThan(1400);
+    } finally {
+      cluster.faults.reset();
+    }
+    // A request that is answered in time leaves no deadline behind to fire later.
+    await expect(impatient.get(ResourceTypes.namespace, undefined, 'default')).resolves.toMatchObject({
+      metadata: { name: 'default' },
+    });
+  });
+});

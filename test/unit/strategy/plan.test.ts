@@ -10,6 +10,7 @@ import {
   replicaSet,
   rollout,
   routedStrategy,
+  routes,
   snapshotOf,
   T0,
   World,
@@ -106,6 +107,26 @@ describe('invalid spec', () => {
     expect(p.status.message).toBe('InvalidSpec: VirtualService "web" has no route named "primary"');
     expect(p.status.conditions?.find((c) => c.type === 'InvalidSpec')?.status).toBe('True');
     expect(world.reconcile().actions).toEqual([]);
+  });
+
+  it('still honours an abort: traffic goes back to stable while the routing object can be read', () => {
+    const world = routedWorld();
+    world.snapshot = {
+      ...world.snapshot,
+      rollout: { ...world.snapshot.rollout, status: { ...world.snapshot.rollout.status, abort: true } },
+      routes: observed(40),
+      invalidSpec: 'AnalysisTemplate "success-rate" not found',
+    };
+    const p = world.reconcile();
+    expect(ofKind(p, 'setRoutes')).toEqual([{ kind: 'setRoutes', desired: routes(0) }]);
+    expect(p.status.phase).toBe('Degraded');
+    // Without an abort, a broken spec moves nothing.
+    world.snapshot = {
+      ...world.snapshot,
+      rollout: { ...world.snapshot.rollout, status: { ...world.snapshot.rollout.status, abort: false } },
+      routes: observed(40),
+    };
+    expect(ofKind(world.reconcile(), 'setRoutes')).toEqual([]);
   });
 
   it('the condition disappears once the spec is fixed', () => {
