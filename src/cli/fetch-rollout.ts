@@ -5,7 +5,8 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { KubeError } from '../kube/kube-error.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { ResourceTypes } from '../kube/resource-types.js';
-import { ROLLOUT_LABEL, type RolloutObjects } from './rollout-info.js';
+import { ROLLOUT_LABEL, rolloutLabelValue } from '../api/labels.js';
+import type { RolloutObjects } from './rollout-info.js';
 
 /** The error kubectl prints for a missing object, with the same wording. */
 export function rolloutNotFound(name: string): KubeError {
@@ -39,7 +40,7 @@ export async function fetchChildren(client: KubeClient, rollout: KubeObject): Pr
     client.list(ResourceTypes.pod, { namespace, labelSelector }),
     client.list(ResourceTypes.analysisRun, {
       namespace,
-      labelSelector: `${ROLLOUT_LABEL}=${rollout.metadata?.name ?? ''}`,
+      labelSelector: `${ROLLOUT_LABEL}=${rolloutLabelValue(rollout.metadata?.name ?? '')}`,
     }),
   ]);
   return { rollout, replicaSets: replicaSets.items, pods: pods.items, analysisRuns: analysisRuns.items };

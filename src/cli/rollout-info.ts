@@ -2,10 +2,10 @@
 // returns them (the Rollout, its ReplicaSets, Pods and AnalysisRuns) and `now`. Reads the raw wire shape on purpose:
 // a rollout whose spec no longer parses must still be shown.
 import { POD_TEMPLATE_HASH_LABEL } from '../api/domain.js';
+import { ROLLOUT_LABEL, rolloutLabelValue } from '../api/labels.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../strategy/snapshot.js';
 
-export const ROLLOUT_LABEL = 'sluice.dev/rollout';
 export const ANALYSIS_ROLE_LABEL = 'sluice.dev/analysis-role';
 export const ANALYSIS_POD_HASH_LABEL = 'sluice.dev/pod-hash';
 
@@ -275,7 +275,10 @@ export function rolloutInfo(objects: RolloutObjects): RolloutInfo {
     });
 
   const runs = objects.analysisRuns
-    .filter((run) => run.metadata?.labels?.[ROLLOUT_LABEL] === name || isOwnedBy(run, 'Rollout', name, uid))
+    .filter(
+      (run) =>
+        run.metadata?.labels?.[ROLLOUT_LABEL] === rolloutLabelValue(name) || isOwnedBy(run, 'Rollout', name, uid),
+    )
     .map(analysisRunInfo)
     .sort(byName);
 

@@ -3,12 +3,12 @@
 // filled in; Secret references stay references, resolved only when measuring, so no secret lands in a run.
 import type { AnalysisArg, Rollout, RolloutAnalysis } from '../api/domain.js';
 import { API_GROUP_VERSION } from '../api/domain.js';
+import { ROLLOUT_LABEL, rolloutLabelValue } from '../api/labels.js';
 import { readFieldPath } from '../analysis/args.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { Action } from '../strategy/actions.js';
 import { ownerReference } from './child-objects.js';
 
-export const ROLLOUT_LABEL = 'sluice.dev/rollout';
 export const ROLE_LABEL = 'sluice.dev/analysis-role';
 export const POD_HASH_LABEL = 'sluice.dev/pod-hash';
 export const STEP_INDEX_LABEL = 'sluice.dev/step-index';
@@ -42,7 +42,7 @@ export function buildAnalysisRun(inputs: AnalysisRunInputs, rollout: Rollout, ac
   for (const arg of action.analysis.args) args.set(arg.name, resolveKnownArg(arg, inputs, rollout));
 
   const labels: Record<string, string> = {
-    [ROLLOUT_LABEL]: rollout.metadata.name,
+    [ROLLOUT_LABEL]: rolloutLabelValue(rollout.metadata.name),
     [ROLE_LABEL]: action.role,
     [POD_HASH_LABEL]: action.podHash,
   };

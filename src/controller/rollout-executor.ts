@@ -6,19 +6,17 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { KubeError } from '../kube/kube-error.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { ResourceTypes } from '../kube/resource-types.js';
-import type { Action } from '../strategy/actions.js';
+import type { Action, EventAction } from '../strategy/actions.js';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../strategy/snapshot.js';
 import type { RouteTarget, TrafficRouter } from '../traffic/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { buildAnalysisRun, type AnalysisRunInputs } from './analysis-run-factory.js';
 import type { ControllerCaches } from './caches.js';
 import { replicaSetObject } from './child-objects.js';
-import type { EventRecorder } from './event-recorder.js';
 
 export interface ExecutionContext {
   client: KubeClient;
   caches: ControllerCaches;
-  events: EventRecorder;
   rollout: Rollout;
   template: PodTemplate;
   router?: { router: TrafficRouter; target: RouteTarget } | undefined;
@@ -26,24 +24,20 @@ export interface ExecutionContext {
 }
 
 export interface ExecutionResult {
-  /** Some action wrote routing objects: the plan should be recomputed against what the mesh now holds. */
-  routesWritten: boolean;
-  /** Some action other than an event changed the cluster. */
+  /** Some action changed the cluster: the plan should be recomputed against what the cluster now holds. */
   wrote: boolean;
+  /**
+   * The plan's events, not sent yet: they describe a transition of the status, so they go out only once that status
+   * is stored (a lost status write means the transition is planned, and announced, again).
+   */
+  events: EventAction[];
 }
 
 export async function executeActions(ctx: ExecutionContext, actions: readonly Action[]): Promise<ExecutionResult> {
-  const result: ExecutionResult = { routesWritten: false, wrote: false };
+  const result: ExecutionResult = { wrote: false, events: [] };
   for (const action of actions) {
-    if (action.kind === 'emitEvent') {
-      await ctx.events.emit(ctx.rollout, action.type, action.reason, action.message);
-      continue;
-    }
-    const changed = await execute(ctx, action);
-    if (changed) {
-      result.wrote = true;
-      if (action.kind === 'setRoutes') result.routesWritten = true;
-    }
+    if (action.kind === 'emitEvent') result.events.push(action);
+    else if (await execute(ctx, action)) result.wrote = true;
   }
   return result;
 }

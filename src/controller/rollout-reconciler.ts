@@ -9,6 +9,7 @@ import { KubeError } from '../kube/kube-error.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { ResourceTypes } from '../kube/resource-types.js';
 import { CONDITION, withCondition, withoutCondition } from '../strategy/conditions.js';
+import type { EventAction } from '../strategy/actions.js';
 import { plan } from '../strategy/plan.js';
 import type { TrafficRouter } from '../traffic/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -64,6 +65,7 @@ export class RolloutReconciler {
 
     let rollout: Rollout = parsed.value;
     let requeueAfterMs: number | undefined;
+    const events: EventAction[] = [];
     try {
       for (let round = 0; round < MAX_PLAN_ROUNDS && !signal.aborted; round++) {
         const { snapshot, routed } = await buildSnapshot(rollout, caches, this.deps.routerFor, signal);
@@ -84,7 +86,6 @@ export class RolloutReconciler {
           {
             client: this.deps.client,
             caches,
-            events: this.deps.events,
             rollout,
             template: snapshot.template,
             router,
@@ -102,6 +103,7 @@ export class RolloutReconciler {
         // The next round plans from the status this round decided, so transitions (and their events) happen once.
         rollout = { ...rollout, status: result.status };
         requeueAfterMs = result.requeueAfterMs;
+        events.push(...executed.events);
         if (!executed.wrote) break;
       }
     } catch (err) {
@@ -119,6 +121,7 @@ export class RolloutReconciler {
       };
     }
     await this.writeStatus(wire, rollout.status);
+    for (const e of events) await this.deps.events.emit(rollout, e.type, e.reason, e.message);
     this.deps.onStatus?.(key, rollout.status);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   }

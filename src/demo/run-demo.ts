@@ -272,7 +272,10 @@ async function followRelease(
     // Until the controller has picked the new template up, what the cluster shows belongs to the previous release.
     if (record.podHash !== undefined && state.currentPodHash === record.podHash) driver.update(state);
     const verdict = releaseVerdict(record);
-    if (verdict.done) break;
+    if (verdict.done) {
+      await showClosingEvent(env, pacing, record, driver, options.signal);
+      break;
+    }
     if (nowMs() > deadline) {
       driver.finish();
       options.out.write(
@@ -287,6 +290,28 @@ async function followRelease(
   driver.finish();
   options.out.write(`${outcomeLine(record, style)}\n`);
   return record;
+}
+
+/**
+ * The controller stores a status before it announces the transition with an Event, so a release's closing event
+ * (RolloutAborted, RolloutCompleted) arrives just after the status that ends the release: wait a moment for it, so it
+ * is shown with its own release rather than the next one.
+ */
+async function showClosingEvent(
+  env: DemoEnvironment,
+  pacing: DemoPacing,
+  record: ReleaseRecord,
+  driver: LiveDriver,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const closing = record.release.expect === 'rollback' ? 'RolloutAborted' : 'RolloutCompleted';
+  const until = nowMs() + 3000;
+  while (nowMs() < until) {
+    const state = readState(env, pacing, record.startedAtMs);
+    driver.update(state);
+    if (state.events.some((e) => e.reason === closing)) return;
+    await nextLook(env, 100, signal);
+  }
 }
 
 function versionLabel(version: string): string {

@@ -67,17 +67,20 @@ export function verifyRoutes(input: RouteVerificationInput): RouteVerification {
         : observed.message;
     return { verified, failure, weights, actions, events };
   }
+  // Announced when the planned weight changes in status — not when a write happens to be needed: if the status write
+  // of the reconcile that moved the weight was lost, the routes are already in place but the change is still news.
+  const previousWeight = previous?.canary.weight ?? 0;
+  if (previousWeight !== desired.canaryWeight) {
+    events.push({
+      kind: 'emitEvent',
+      type: 'Normal',
+      reason: 'TrafficWeightUpdated',
+      message: `Traffic weight updated from ${previousWeight} to ${desired.canaryWeight}`,
+    });
+  }
   if (!verified) {
     actions.push({ kind: 'setRoutes', desired });
-    const previousWeight = previous?.canary.weight ?? 0;
-    if (previousWeight !== desired.canaryWeight) {
-      events.push({
-        kind: 'emitEvent',
-        type: 'Normal',
-        reason: 'TrafficWeightUpdated',
-        message: `Traffic weight updated from ${previousWeight} to ${desired.canaryWeight}`,
-      });
-    } else if (previous?.verified === true && input.sameIntent) {
+    if (previousWeight === desired.canaryWeight && previous?.verified === true && input.sameIntent) {
       events.push({
         kind: 'emitEvent',
         type: 'Warning',

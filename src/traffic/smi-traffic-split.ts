@@ -2,13 +2,13 @@
 // stable and canary backends; other backends and every other field are the user's. SMI has no header or mirror
 // routes. v1alpha1 weights are quantities ("500m", 1) read relatively; later versions use plain numbers.
 import { API_GROUP_VERSION, type SmiRouting } from '../api/domain.js';
+import { ROLLOUT_LABEL, rolloutLabelValue } from '../api/labels.js';
 import { cloneJson, describeObject, jsonEqual, objectAt, objectsAt, stringAt, type JsonObject } from './json-object.js';
 import { apiVersionOfKind, trafficSplitKind } from './router-io.js';
 import { TrafficRoutingError } from './routing-error.js';
 import type { TranslateResult } from './istio-virtual-service.js';
 import { STABLE_ONLY, type DesiredRoutes, type ObservedRoutes, type RouteTarget } from './types.js';
 
-export const ROLLOUT_LABEL = 'sluice.dev/rollout';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 
 function smi(target: RouteTarget): SmiRouting {
@@ -42,7 +42,7 @@ export function newTrafficSplit(target: RouteTarget, desired: DesiredRoutes): Js
   const metadata: JsonObject = {
     name: routing.trafficSplitName,
     namespace: target.namespace,
-    labels: { [MANAGED_BY_LABEL]: 'sluice', [ROLLOUT_LABEL]: target.rolloutName },
+    labels: { [MANAGED_BY_LABEL]: 'sluice', [ROLLOUT_LABEL]: rolloutLabelValue(target.rolloutName) },
   };
   if (target.rolloutUid) {
     metadata.ownerReferences = [

@@ -74,4 +74,28 @@ describe('controller failures are visible', () => {
     );
     expect(recovered.canary?.weights).toMatchObject({ canary: { weight: 20 }, verified: true });
   });
+
+  it('announces each transition once even when status writes lose races (409)', async () => {
+    scenario = await startScenario();
+    await scenario.applyDir('examples/canary-istio', canarySteps([{ setWeight: 20 }, { pause: {} }]));
+    await waitFor('Healthy', async () => (await rolloutStatus(scenario!, NS, 'web')).phase === 'Healthy');
+
+    await setImage(scenario, NS, 'web', 'ghcr.io/sluice-demo/web:7.0.0');
+    // From now on three in ten updates (status writes and VirtualService writes alike) lose a race and are planned
+    // again. (Set after the image change, so the test's own update is not one of them.)
+    scenario.cluster.faults.setErrorRate({ verb: 'update', code: 409, percent: 30 });
+    await waitFor(
+      'the pause at step 1 with verified weights',
+      async () => {
+        const s = await rolloutStatus(scenario!, NS, 'web');
+        return s.currentStepIndex === 1 && s.phase === 'Paused' && s.canary?.weights?.verified === true;
+      },
+      60_000,
+    );
+    scenario.cluster.faults.reset();
+    const count = async (reason: string) =>
+      (await eventsFor(scenario!, NS, 'web')).filter((e) => e.reason === reason).length;
+    expect(await count('TrafficWeightUpdated')).toBe(1);
+    expect(await count('RolloutPaused')).toBe(1);
+  });
 });

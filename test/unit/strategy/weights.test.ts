@@ -12,7 +12,8 @@ const base = {
 
 describe('verifyRoutes', () => {
   it('verified when the mesh holds exactly the desired routes: no write, no event', () => {
-    const v = verifyRoutes({ ...base, desired: routes(20), observed: observed(20), previous: undefined });
+    const previous = { canary: { weight: 20 }, stable: { weight: 80 }, verified: true };
+    const v = verifyRoutes({ ...base, desired: routes(20), observed: observed(20), previous });
     expect(v).toMatchObject({ verified: true, actions: [], events: [], observedCanaryWeight: 20 });
     expect(v.weights).toEqual({
       canary: { weight: 20, serviceName: 'web-canary', podTemplateHash: 'v2' },
@@ -20,6 +21,13 @@ describe('verifyRoutes', () => {
       observed: { canary: 20, stable: 80 },
       verified: true,
     });
+  });
+
+  it('a weight the status has not recorded yet is announced even when the mesh already holds it (no write)', () => {
+    // The reconcile that wrote the routes lost its status write (409): the change is still news, once.
+    const v = verifyRoutes({ ...base, desired: routes(20), observed: observed(20), previous: undefined });
+    expect(v.actions).toEqual([]);
+    expect(v.events.map((e) => [e.type, e.reason])).toEqual([['Normal', 'TrafficWeightUpdated']]);
   });
 
   it('a new weight is written and reported with TrafficWeightUpdated', () => {
