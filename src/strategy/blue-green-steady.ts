@@ -13,9 +13,9 @@ import {
 } from './blue-green-common.js';
 import { collectGarbage, finishOrThrow, nextRevision } from './canary-common.js';
 import { PlanBuilder } from './plan-builder.js';
-import { pausedMessage, type ClosedWindow, type PauseCondition } from './promotion-window-gate.js';
+import { steadyVerdict } from './steady-verdict.js';
+import type { ClosedWindow, PauseCondition } from './promotion-window-gate.js';
 import type { ReplicaSetView } from './snapshot.js';
-import type { Verdict } from './status.js';
 
 export function planBlueGreenFirstDeploy(ctx: BlueGreenContext, now: Date): Plan {
   const { snapshot, strategy, rollout, desiredHash, replicas } = ctx;
@@ -50,17 +50,16 @@ export function planBlueGreenFirstDeploy(ctx: BlueGreenContext, now: Date): Plan
     },
     { active: desiredHash, preview: desiredHash, verification },
   );
-  const verdict: Verdict =
-    verification?.failure !== undefined
-      ? { kind: 'weightVerifyFailed', message: verification.failure }
-      : paused
-        ? { kind: 'paused', message: 'manually paused' }
-        : available && (verification === undefined || verification.verified)
-          ? { kind: 'healthy', message: '' }
-          : {
-              kind: 'progressing',
-              message: available ? 'waiting for traffic routing' : 'updated replicas are still becoming available',
-            };
+  const verdict = steadyVerdict({
+    verificationFailure: verification?.failure,
+    manuallyPaused: paused,
+    ready: available,
+    routed: verification === undefined || verification.verified,
+    messages: {
+      notReady: 'updated replicas are still becoming available',
+      awaitingTraffic: 'waiting for traffic routing',
+    },
+  });
   return finishOrThrow({
     builder,
     previous: rollout.status,
@@ -135,21 +134,17 @@ export function planBlueGreenSteady(
   );
   builder.emit(...switchEvents(ctx, status));
   const ready = stable.replicas === replicas && stable.availableReplicas >= replicas;
-  const verdict: Verdict =
-    verification?.failure !== undefined
-      ? { kind: 'weightVerifyFailed', message: verification.failure }
-      : waiting !== undefined
-        ? { kind: 'paused', message: pausedMessage([waiting.condition], waiting.window) }
-        : rollout.spec.paused
-          ? { kind: 'paused', message: 'manually paused' }
-          : ready && trafficHasLeft
-            ? { kind: 'healthy', message: '' }
-            : {
-                kind: 'progressing',
-                message: ready
-                  ? 'waiting for traffic to return to the active Service'
-                  : 'active replicas are still becoming available',
-              };
+  const verdict = steadyVerdict({
+    verificationFailure: verification?.failure,
+    waiting,
+    manuallyPaused: rollout.spec.paused,
+    ready,
+    routed: trafficHasLeft,
+    messages: {
+      notReady: 'active replicas are still becoming available',
+      awaitingTraffic: 'waiting for traffic to return to the active Service',
+    },
+  });
   return finishOrThrow({
     builder,
     previous,

@@ -14,9 +14,9 @@ import {
 } from './canary-common.js';
 import type { StepState } from './canary-steps.js';
 import { PlanBuilder } from './plan-builder.js';
-import { pausedMessage, type ClosedWindow, type PauseCondition } from './promotion-window-gate.js';
+import { steadyVerdict } from './steady-verdict.js';
+import type { ClosedWindow, PauseCondition } from './promotion-window-gate.js';
 import type { ReplicaSetView, Snapshot } from './snapshot.js';
-import type { Verdict } from './status.js';
 import { verifyRoutes, type RouteVerification } from './weights.js';
 
 export function routeVerification(
@@ -70,17 +70,16 @@ export function planFirstDeploy(snapshot: Snapshot, strategy: CanaryStrategy, no
     controllerPause: false,
   };
   if (verification !== undefined) status = withCanaryStatus(status, { weights: verification.weights });
-  const verdict: Verdict =
-    verification?.failure !== undefined
-      ? { kind: 'weightVerifyFailed', message: verification.failure }
-      : paused
-        ? { kind: 'paused', message: 'manually paused' }
-        : available && (verification === undefined || verification.verified)
-          ? { kind: 'healthy', message: '' }
-          : {
-              kind: 'progressing',
-              message: available ? 'waiting for traffic routing' : 'updated replicas are still becoming available',
-            };
+  const verdict = steadyVerdict({
+    verificationFailure: verification?.failure,
+    manuallyPaused: paused,
+    ready: available,
+    routed: verification === undefined || verification.verified,
+    messages: {
+      notReady: 'updated replicas are still becoming available',
+      awaitingTraffic: 'waiting for traffic routing',
+    },
+  });
   return finishOrThrow({
     builder,
     previous: rollout.status,
@@ -159,21 +158,17 @@ export function planSteady(
   }
   status = withCanaryStatus(status, { weights: verification?.weights });
   const ready = stable.replicas === replicas && stable.availableReplicas >= replicas;
-  const verdict: Verdict =
-    verification?.failure !== undefined
-      ? { kind: 'weightVerifyFailed', message: verification.failure }
-      : waiting !== undefined
-        ? { kind: 'paused', message: pausedMessage([waiting.condition], waiting.window) }
-        : rollout.spec.paused
-          ? { kind: 'paused', message: 'manually paused' }
-          : ready && trafficHasLeft
-            ? { kind: 'healthy', message: '' }
-            : {
-                kind: 'progressing',
-                message: ready
-                  ? 'waiting for traffic to return to stable'
-                  : 'stable replicas are still becoming available',
-              };
+  const verdict = steadyVerdict({
+    verificationFailure: verification?.failure,
+    waiting,
+    manuallyPaused: rollout.spec.paused,
+    ready,
+    routed: trafficHasLeft,
+    messages: {
+      notReady: 'stable replicas are still becoming available',
+      awaitingTraffic: 'waiting for traffic to return to stable',
+    },
+  });
   return finishOrThrow({
     builder,
     previous,
